@@ -1,0 +1,1 @@
+"""The ``labsync`` command line: a thin layer over the core packages."""
