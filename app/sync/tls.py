@@ -1,0 +1,88 @@
+"""TLS for the portal connection: one ``ssl.SSLContext`` handed to httpx as ``verify=``.
+
+- Verification is always on: against the system trust store or a configured CA bundle (LABSYNC_CA_BUNDLE).
+- TLS 1.3 is the minimum by default; an institution whose portal still speaks only TLS 1.2 sets
+  ``min_tls_version = "1.2"`` explicitly.
+- A client certificate chain (mutual TLS, RFC 8705) is loaded when configured.
+- Proxies come from the environment (``HTTPS_PROXY``/``NO_PROXY``): the httpx client has ``trust_env=True``.
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from app.errors import ConfigError
+
+_VERSIONS = {
+    "1.2": ssl.TLSVersion.TLSv1_2,
+    "1.3": ssl.TLSVersion.TLSv1_3,
+}
+
+
+@dataclass(frozen=True)
+class TLSConfig:
+    ca_bundle: Path | None = None
+    min_version: str = "1.3"
+    client_cert: Path | None = None
+    client_key: Path | None = None
+    # The password of an encrypted client key is a secret: not shown in repr.
+    client_key_password: str | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"TLSConfig(ca_bundle={self.ca_bundle!r}, min_version={self.min_version!r}, "
+            f"client_cert={self.client_cert!r}, client_key={self.client_key!r})"
+        )
+
+
+def build_ssl_context(config: TLSConfig) -> ssl.SSLContext:
+    """A verifying client context for ``config``; raises ``ConfigError`` naming what is wrong."""
+    if config.min_version not in _VERSIONS:
+        raise ConfigError(f"min_tls_version: {config.min_version!r} is not one of {', '.join(_VERSIONS)}")
+    try:
+        if config.ca_bundle is not None:
+            if not config.ca_bundle.is_file():
+                raise ConfigError(f"LABSYNC_CA_BUNDLE: {config.ca_bundle} is not a readable file")
+            context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=str(config.ca_bundle))
+        else:
+            context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+    except ssl.SSLError as exc:
+        raise ConfigError(
+            f"LABSYNC_CA_BUNDLE: {config.ca_bundle}: not a PEM CA bundle ({exc.reason})"
+        ) from None
+    context.minimum_version = _VERSIONS[config.min_version]
+    context.check_hostname = True
+    context.verify_mode = ssl.CERT_REQUIRED
+    if config.client_cert is not None:
+        try:
+            context.load_cert_chain(
+                certfile=str(config.client_cert),
+                keyfile=str(config.client_key) if config.client_key is not None else None,
+                password=config.client_key_password,
+            )
+        except (OSError, ssl.SSLError) as exc:
+            # The message names the files, never the password.
+            raise ConfigError(
+                f"client certificate {config.client_cert}: cannot load ({type(exc).__name__})"
+            ) from None
+    elif config.client_key is not None:
+        raise ConfigError("client_key is set without client_cert")
+    return context
+
+
+def is_loopback_url(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host in {"127.0.0.1", "::1", "localhost"} or host.startswith("127.")
+
+
+def check_portal_url(url: str) -> str:
+    """The portal URL without a trailing slash. Plain ``http://`` only on loopback (the demo portal)."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"https", "http"} or not parts.hostname:
+        raise ConfigError(f"LABSYNC_PORTAL_URL: {url!r} is not an http(s) URL")
+    if parts.scheme == "http" and not is_loopback_url(url):
+        raise ConfigError(f"LABSYNC_PORTAL_URL: {url!r}: plain http is only allowed on loopback; use https")
+    return url.rstrip("/")
