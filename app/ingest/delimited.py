@@ -106,7 +106,7 @@ class DelimitedReader:
         except OSError as exc:
             raise InputFileError(self.path, f"cannot read the file ({exc.strerror or exc})") from exc
         self._raw = raw
-        number = 0
+        numbers = count(1)
         try:
             raw.seek(enc.bom)
             text = io.TextIOWrapper(raw, encoding=enc.codec, errors=enc.errors, newline="")
@@ -115,16 +115,16 @@ class DelimitedReader:
                 "Iterator[list[CellValue]]",
                 csv.reader(_guard_lines(lines), delimiter=self.delimiter, strict=False),
             )
-            for number, values in zip(count(1), records, strict=False):
-                yield SourceRow(number, values)
+            # map() draws the number before the record, so after a failure the failing record's number is the
+            # last one drawn: next(numbers) - 1.
+            yield from map(SourceRow, numbers, records)
         except csv.Error as exc:
-            raise InputFileError(self.path, _csv_problem(exc), row=number + 1) from exc
+            raise InputFileError(self.path, _csv_problem(exc), row=next(numbers) - 1) from exc
         except _LineTooLong as exc:
-            raise InputFileError(self.path, str(exc), row=number + 1) from exc
+            raise InputFileError(self.path, str(exc), row=next(numbers) - 1) from exc
         except UnicodeDecodeError as exc:
-            raise InputFileError(
-                self.path, f"not valid {enc.label} text ({exc.reason})", row=number + 1
-            ) from exc
+            problem = f"not valid {enc.label} text ({exc.reason})"
+            raise InputFileError(self.path, problem, row=next(numbers) - 1) from exc
         finally:
             csv.field_size_limit(old_limit)
             raw.close()

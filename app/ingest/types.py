@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
@@ -36,6 +36,10 @@ class ExcelError:
 CellValue = str | int | float | Decimal | dt.date | dt.datetime | bool | ExcelError | None
 
 
+NO_COLUMNS: frozenset[int] = frozenset()
+"""The shared empty ``merged_columns`` (a constant default is cheaper than a factory on the hot path)."""
+
+
 @dataclass(slots=True)
 class SourceRow:
     """One physical row as read: its number as the user sees it, its cells, and what Excel hid or merged.
@@ -51,7 +55,7 @@ class SourceRow:
     number: int
     values: list[CellValue]
     hidden: bool = False
-    merged_columns: frozenset[int] = field(default_factory=frozenset)
+    merged_columns: frozenset[int] = NO_COLUMNS
 
     def is_blank(self) -> bool:
         return all(v is None or (isinstance(v, str) and not v.strip()) for v in self.values)
