@@ -1,0 +1,138 @@
+"""Edits go through a QUndoStack; each command calls the workspace (edit_cell / undo) on the DB thread.
+
+The workspace re-validates the edited row and every row whose DUPLICATE_KEY status changes, and audits the change;
+the GUI only repaints the rows the result names. Undo is the workspace's compensating edit, so the audit log shows it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from app.gui.jobs import JobContext
+from app.gui.service import WorkspaceService
+
+log = logging.getLogger(__name__)
+
+
+def edit_id_of(result: Any) -> int:
+    return int(result.edit_id)
+
+
+def affected_rows_of(result: Any) -> list[int]:
+    """Every row the edit re-validated: the edited row plus rows whose duplicate-key status changed."""
+    ids: list[int] = []
+    for name in ("row_id",):
+        value = getattr(result, name, None)
+        if value is not None:
+            ids.append(int(value))
+    for name in ("affected_row_ids", "revalidated_row_ids", "row_ids"):
+        values = getattr(result, name, None)
+        if values:
+            ids.extend(int(v) for v in values)
+    return sorted(set(ids))
+
+
+class CellEdit:
+    """One cell change: the row, field and texts before and after."""
+
+    __slots__ = ("field", "new_text", "old_text", "row_id")
+
+    def __init__(self, row_id: int, field: str, old_text: str, new_text: str) -> None:
+        self.row_id = row_id
+        self.field = field
+        self.old_text = old_text
+        self.new_text = new_text
+
+
+class EditCommand(QUndoCommand):
+    """A group of cell edits (one for a typed value; many for fill down or replace all) undone as one."""
+
+    def __init__(self, controller: EditController, edits: Sequence[CellEdit], text: str) -> None:
+        super().__init__(text)
+        self._controller = controller
+        self._edits = list(edits)
+        self._edit_ids: list[int] = []
+
+    def redo(self) -> None:
+        edits = self._edits
+
+        def job(ws: Any, _ctx: JobContext) -> tuple[list[int], list[int]]:
+            edit_ids: list[int] = []
+            rows: set[int] = set()
+            for e in edits:
+                result = ws.edit_cell(e.row_id, e.field, e.new_text)
+                edit_ids.append(edit_id_of(result))
+                rows.update(affected_rows_of(result) or [e.row_id])
+            return edit_ids, sorted(rows)
+
+        def done(value: tuple[list[int], list[int]]) -> None:
+            self._edit_ids = value[0]
+            self._controller._applied(value[1])
+
+        self._controller._submit(self.text(), job, done)
+
+    def undo(self) -> None:
+        def job(ws: Any, _ctx: JobContext) -> list[int]:
+            rows: set[int] = set()
+            for edit_id, e in zip(reversed(self._edit_ids), reversed(self._edits), strict=False):
+                result = ws.undo(edit_id)
+                rows.update(affected_rows_of(result) or [e.row_id])
+            return sorted(rows)
+
+        self._controller._submit(self.text(), job, self._controller._applied)
+
+
+class EditController(QObject):
+    """Turns edit requests from views into undoable workspace edits; reports re-validated rows."""
+
+    rows_revalidated = Signal(object)  # list[int] row ids
+    edit_failed = Signal(str, object)  # what, exception
+    idle = Signal()
+
+    def __init__(self, service: WorkspaceService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.stack = QUndoStack(self)
+        self._pending = 0
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def edit(self, row_id: int, field: str, old_text: str, new_text: str) -> None:
+        text = QCoreApplication.translate("EditController", "Edit {0}").format(field)
+        self.stack.push(EditCommand(self, [CellEdit(row_id, field, old_text, new_text)], text))
+
+    def edit_many(self, edits: Iterable[CellEdit], text: str) -> int:
+        batch = [e for e in edits if e.old_text != e.new_text]
+        if batch:
+            self.stack.push(EditCommand(self, batch, text))
+        return len(batch)
+
+    def _submit(self, what: str, job: Callable[[Any, JobContext], Any], done: Callable[[Any], None]) -> None:
+        self._pending += 1
+
+        def ok(value: Any) -> None:
+            self._pending -= 1
+            done(value)
+            if not self._pending:
+                self.idle.emit()
+
+        def failed(exc: BaseException) -> None:
+            self._pending -= 1
+            log.warning("edit failed: %s", exc)
+            self.edit_failed.emit(what, exc)
+            if not self._pending:
+                self.idle.emit()
+
+        self.service.write(what, job, ok, failed)
+
+    def _applied(self, row_ids: list[int]) -> None:
+        self.rows_revalidated.emit(row_ids)
+        self.service.rows_changed.emit(row_ids)
+        self.service.audit_changed.emit()
