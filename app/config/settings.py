@@ -195,6 +195,28 @@ class Settings(BaseModel):
                 )
         return self
 
+    # --- names other modules already read (app.sync.settings looks these up by attribute) -----------------
+
+    @property
+    def client_id(self) -> str | None:
+        """Alias of ``oauth_client_id``."""
+        return self.oauth_client_id
+
+    @property
+    def min_tls_version(self) -> str:
+        """Alias of ``tls_min_version``."""
+        return self.tls_min_version
+
+    @property
+    def timeout(self) -> float:
+        """Alias of ``request_timeout_seconds``."""
+        return self.request_timeout_seconds
+
+    @property
+    def watch_interval(self) -> float:
+        """Alias of ``sync_interval_seconds``."""
+        return float(self.sync_interval_seconds)
+
     # --- provenance --------------------------------------------------------------------------------------
 
     def source_of(self, key: str) -> str:
@@ -497,7 +519,15 @@ _PATH_KEYS = frozenset({"ca_bundle", "client_cert", "client_key", "policy_file"}
 
 
 def _problem(exc: ValidationError, *, key: str = "") -> str:
-    error = exc.errors(include_url=False)[0]
+    errors = exc.errors(include_url=False)
+    error = errors[0]
+    if key == "policy_overrides" and error.get("loc"):  # a union: one error per member type, say it once
+        name = error["loc"][0]
+        value = error.get("input")
+        return (
+            f"{name}: must be a boolean, number, string or list of strings "
+            f"(got {value!r}, {_type_name(value)})"
+        )
     message = str(error["msg"]).removeprefix("Value error, ")
     loc = ".".join(
         str(part) for part in error.get("loc", ()) if not str(part).startswith(("function-", "lax-"))
