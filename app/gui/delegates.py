@@ -44,8 +44,17 @@ _DATE_HINTS = ("date", "period_start", "period_end")
 def _guess_spec(name: str) -> FieldSpec:
     if any(h in name for h in _DATE_HINTS):
         return FieldSpec(name, "date")
-    if name in {"quantity", "unit_cost", "sponsor_amount", "cost_share_amount", "total_quantity", "annual_salary",
-                "required_percent", "utilization_percent", "concentration"}:
+    if name in {
+        "quantity",
+        "unit_cost",
+        "sponsor_amount",
+        "cost_share_amount",
+        "total_quantity",
+        "annual_salary",
+        "required_percent",
+        "utilization_percent",
+        "concentration",
+    }:
         return FieldSpec(name, "decimal")
     if name in {"container_count", "useful_life_years"}:
         return FieldSpec(name, "integer")
@@ -67,23 +76,44 @@ def field_specs(record_type: str | None) -> dict[str, FieldSpec]:
 
 
 def _specs_from_dictionary(dictionary: Any, record_type: str) -> dict[str, FieldSpec]:
-    rtype = dictionary.record_type(record_type) if hasattr(dictionary, "record_type") else dictionary[record_type]
+    rtype = (
+        dictionary.record_type(record_type) if hasattr(dictionary, "record_type") else dictionary[record_type]
+    )
     fields = rtype.fields
     items = fields.values() if isinstance(fields, dict) else fields
     specs: dict[str, FieldSpec] = {}
     for f in items:
         name = str(f.name)
         kind = str(getattr(f, "type", getattr(f, "kind", "text")))
-        kind = {"str": "text", "string": "text", "int": "integer", "number": "decimal", "money": "decimal",
-                "unit": "enum", "enumeration": "enum", "yes_no": "bool", "boolean": "bool"}.get(kind, kind)
-        choices = tuple(str(c) for c in (getattr(f, "allowed", None) or getattr(f, "choices", None)
-                                         or getattr(f, "values", None) or ()))
+        kind = {
+            "str": "text",
+            "string": "text",
+            "int": "integer",
+            "number": "decimal",
+            "money": "decimal",
+            "unit": "enum",
+            "enumeration": "enum",
+            "yes_no": "bool",
+            "boolean": "bool",
+        }.get(kind, kind)
+        choices = tuple(
+            str(c)
+            for c in (
+                getattr(f, "allowed", None) or getattr(f, "choices", None) or getattr(f, "values", None) or ()
+            )
+        )
         if kind == "bool" and not choices:
             choices = ("yes", "no")
         if choices and kind == "text":
             kind = "enum"
-        specs[name] = FieldSpec(name, kind, choices, bool(getattr(f, "required", False)),
-                                str(getattr(f, "label", "") or ""), tuple(getattr(f, "synonyms", ()) or ()))
+        specs[name] = FieldSpec(
+            name,
+            kind,
+            choices,
+            bool(getattr(f, "required", False)),
+            str(getattr(f, "label", "") or ""),
+            tuple(getattr(f, "synonyms", ()) or ()),
+        )
     return specs
 
 
@@ -112,7 +142,7 @@ class CellDelegate(QStyledItemDelegate):
         name = str(index.data(FieldRole) or "")
         return self.specs.get(name) or _guess_spec(name)
 
-    def createEditor(  # noqa: N802
+    def createEditor(
         self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QWidget:
         spec = self.spec_for(index)
@@ -136,7 +166,7 @@ class CellDelegate(QStyledItemDelegate):
             line.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return line
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         text = str(index.data(Qt.ItemDataRole.EditRole) or "")
         if isinstance(editor, QDateEdit):
             date = _parse_date(text) or dt.date.today()
@@ -152,7 +182,7 @@ class CellDelegate(QStyledItemDelegate):
         else:
             super().setEditorData(editor, index)
 
-    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex) -> None:
         if isinstance(editor, QDateEdit):
             value = editor.date().toString("yyyy-MM-dd")
         elif isinstance(editor, QComboBox):

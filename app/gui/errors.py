@@ -32,7 +32,9 @@ def plain_message(exc: BaseException) -> str:
     if isinstance(exc, LabSyncError):
         return str(exc)
     if isinstance(exc, PermissionError):
-        return _tr("LabSync is not allowed to open {0}.").format(getattr(exc, "filename", "") or _tr("the file"))
+        return _tr("LabSync is not allowed to open {0}.").format(
+            getattr(exc, "filename", "") or _tr("the file")
+        )
     if isinstance(exc, FileNotFoundError):
         return _tr("{0} does not exist (any more).").format(getattr(exc, "filename", "") or _tr("The file"))
     if isinstance(exc, OSError):
@@ -44,7 +46,9 @@ def details_of(exc: BaseException) -> str:
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
 
-def show_error(parent: QWidget | None, title: str, exc: BaseException | str, *, details: str | None = None) -> None:
+def show_error(
+    parent: QWidget | None, title: str, exc: BaseException | str, *, details: str | None = None
+) -> None:
     """A modal message box; the technical details are in the expandable, selectable "Show Details" area."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
@@ -95,9 +99,7 @@ class CrashHandler:
     def install(self) -> None:
         sys.excepthook = self
 
-    def __call__(
-        self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
-    ) -> None:
+    def __call__(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             QApplication.quit()
             return
@@ -115,9 +117,12 @@ class CrashHandler:
             box = QMessageBox(self._parent_getter())
             box.setIcon(QMessageBox.Icon.Critical)
             box.setWindowTitle(_tr("LabSync ran into a problem"))
-            box.setText(_tr("LabSync hit an unexpected error ({0}). Your work up to the last change is saved in "
-                            "the workspace. Please send the report below to your IT support.")
-                        .format(exc_type.__name__))
+            box.setText(
+                _tr(
+                    "LabSync hit an unexpected error ({0}). Your work up to the last change is saved in "
+                    "the workspace. Please send the report below to your IT support."
+                ).format(exc_type.__name__)
+            )
             box.setDetailedText(text)
             box.setAccessibleName(_tr("Crash report"))
             if QApplication.platformName() == "offscreen" and _non_interactive():

@@ -112,7 +112,7 @@ class RowGridModel(QAbstractTableModel):
         self.endResetModel()
         self.rows_reloaded.emit()
 
-    def set_filter(self, *, only_invalid: bool | None = None, search: str | None | bool = False) -> None:
+    def set_filter(self, *, only_invalid: bool | None = None, search: str | bool | None = False) -> None:
         """Change the row filter; ``search=False`` leaves the search unchanged, ``None``/"" clears it."""
         if only_invalid is not None:
             self._only_invalid = only_invalid
@@ -220,10 +220,10 @@ class RowGridModel(QAbstractTableModel):
         return 0
 
     # -- Qt model interface ------------------------------------------------------------------------------------
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._fields)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -259,7 +259,9 @@ class RowGridModel(QAbstractTableModel):
             return "; ".join(f"{v.code}: {v.message}" for v in violations)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if section < 0 or section >= len(self._fields):
                 return None
@@ -291,7 +293,7 @@ class RowGridModel(QAbstractTableModel):
             base |= Qt.ItemFlag.ItemIsEditable
         return base
 
-    def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Edits never write here: the view's controller pushes an undo command that calls the workspace.
 
         Returning False keeps the model honest (QAbstractItemModelTester, and no value appears before the
@@ -303,7 +305,9 @@ class RowGridModel(QAbstractTableModel):
         old_text = self.data(index, Qt.ItemDataRole.EditRole) or ""
         if new_text == old_text:
             return False
-        self.edit_requested.emit(int(self._ids[index.row()]), self._fields[index.column()], old_text, new_text)
+        self.edit_requested.emit(
+            int(self._ids[index.row()]), self._fields[index.column()], old_text, new_text
+        )
         return False
 
     edit_requested = Signal(int, str, str, str)  # row id, field, old text, new text

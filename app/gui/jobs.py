@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 log = logging.getLogger(__name__)
 
 
-class Cancelled(Exception):  # noqa: N818 - reads better at the call site: ``raise Cancelled``
+class Cancelled(Exception):
     """Raised inside a job when the user pressed Cancel."""
 
 

@@ -50,8 +50,9 @@ class WorkspaceService(QObject):
         on_progress: Callable[[Any], None] | None = None,
     ) -> JobHandle:
         """Run ``fn(writer_workspace, ctx)`` on the DB thread; callbacks run on the GUI thread."""
-        return self.runner.run_db(name, lambda ctx: fn(self._writer_on_db_thread(), ctx), on_done, on_error,
-                                  on_progress)
+        return self.runner.run_db(
+            name, lambda ctx: fn(self._writer_on_db_thread(), ctx), on_done, on_error, on_progress
+        )
 
     def close(self) -> None:
         """Close both connections (waits for running writes)."""
