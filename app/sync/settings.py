@@ -30,6 +30,8 @@ class SyncSettings:
     client_cert: Path | None = None
     client_key: Path | None = None
     scope: str | None = None
+    proxy: str | None = None  # explicit proxy; else HTTPS_PROXY/NO_PROXY from the environment
+    allow_insecure_http: bool = False
     batch_size: int = 500
     timeout: float = 30.0
     max_attempts: int = 6  # sends of one batch within one run before it waits in RETRY_WAIT
@@ -101,8 +103,11 @@ def load_sync_settings(overrides: dict[str, Any] | None = None) -> SyncSettings:
     for key in ("ca_bundle", "client_cert", "client_key"):
         if values.get(key) is not None and not isinstance(values[key], Path):
             values[key] = Path(str(values[key])).expanduser()
-    if values.get("portal_url") is not None:
-        values["portal_url"] = str(values["portal_url"])
+    for key in ("portal_url", "proxy", "min_tls_version"):
+        if values.get(key) is not None:
+            values[key] = str(values[key])
+    if values.get("batch_size", 0) > 500:
+        values["batch_size"] = 500  # the contract's maxItems per batch request
     unknown = set(values) - {f.name for f in fields(SyncSettings)}
     for key in unknown:
         values.pop(key)

@@ -78,11 +78,11 @@ def is_loopback_url(url: str) -> bool:
     return host in {"127.0.0.1", "::1", "localhost"} or host.startswith("127.")
 
 
-def check_portal_url(url: str) -> str:
+def check_portal_url(url: str, *, allow_insecure: bool = False) -> str:
     """The portal URL without a trailing slash. Plain ``http://`` only on loopback (the demo portal)."""
     parts = urlsplit(url)
     if parts.scheme not in {"https", "http"} or not parts.hostname:
         raise ConfigError(f"LABSYNC_PORTAL_URL: {url!r} is not an http(s) URL")
-    if parts.scheme == "http" and not is_loopback_url(url):
+    if parts.scheme == "http" and not is_loopback_url(url) and not allow_insecure:
         raise ConfigError(f"LABSYNC_PORTAL_URL: {url!r}: plain http is only allowed on loopback; use https")
     return url.rstrip("/")

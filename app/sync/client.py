@@ -1,0 +1,575 @@
+"""The sync client: drains the workspace outbox to the portal, exactly once.
+
+Exactly-once rests on three things:
+
+1. Every record carries its own idempotency key, computed once when it entered the outbox; the portal stores a
+   record under that key at most once and answers ``duplicate`` when it already has it.
+2. Every batch request carries an ``Idempotency-Key`` chosen *before* the first byte is sent and persisted
+   with ``workspace.begin_send`` (entries move to SENDING in the same transaction). Every retry of the
+   batch -- in this run, or after a crash through ``workspace.open_sends()`` -- sends the same key and body.
+3. Outcomes are stored with ``workspace.record_results`` in one transaction with their audit entries, and only
+   after the portal answered. A crash between the portal's commit and that transaction leaves the entries in
+   SENDING; the next run resends the same request and gets the stored response (or ``duplicate``).
+
+Retries: transport errors, timeouts, 408, 409 (in flight), 429 and 5xx retry with full-jitter backoff
+(Retry-After is a floor) up to ``max_attempts`` per run, guarded by a circuit breaker; a batch that still
+fails waits in RETRY_WAIT. Per-record policy rejections (200 with ``status: rejected``) and 4xx body errors
+never retry unchanged: the rows go back to quarantine with the portal's codes.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from app import __version__
+from app.errors import ConfigError
+from app.sync import wire
+from app.sync.auth import (
+    BearerAuth,
+    Endpoints,
+    TokenManager,
+    TokenStore,
+    client_secret_from_keyring,
+    default_token_store,
+    discover_endpoints,
+)
+from app.sync.backoff import Jitter, backoff_delay, parse_retry_after
+from app.sync.breaker import BreakerState, CircuitBreaker
+from app.sync.errors import AuthError, PortalUnavailable, ProtocolError
+from app.sync.settings import SyncSettings
+from app.sync.store import (
+    ACKED,
+    QUEUED_STATES,
+    REJECTED,
+    RETRY_WAIT,
+    Outcome,
+    SyncStore,
+    portal_violation,
+    to_workspace,
+)
+from app.sync.tls import TLSConfig, build_ssl_context, check_portal_url
+
+log = logging.getLogger(__name__)
+
+#: progress(done, total): records settled (acked, rejected or parked) in this run, and the queue at start.
+Progress = Callable[[int, int], None]
+
+RETRY_STATUSES = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
+
+
+@dataclass
+class SyncReport:
+    requests: int = 0
+    retries: int = 0
+    acked: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    deferred: int = 0  # put in RETRY_WAIT in this run
+    resumed: int = 0  # entries resent from SENDING groups left by an earlier run
+    replayed: int = 0  # responses the portal replayed (Idempotent-Replayed: true)
+    remaining: int = 0  # PENDING + SENDING + RETRY_WAIT after the run
+    circuit_open: bool = False
+    reason: str | None = None  # why work remains, one line
+    elapsed: float = 0.0
+    rejections: dict[int, list[str]] = field(default_factory=dict)  # entry id -> codes
+
+    @property
+    def done(self) -> bool:
+        return self.remaining == 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "requests": self.requests,
+            "retries": self.retries,
+            "acked": self.acked,
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "deferred": self.deferred,
+            "resumed": self.resumed,
+            "replayed": self.replayed,
+            "remaining": self.remaining,
+            "circuit_open": self.circuit_open,
+            "reason": self.reason,
+            "elapsed_s": round(self.elapsed, 3),
+        }
+
+
+class _GiveUp(Exception):
+    """This batch cannot go now (retries exhausted or circuit open); the run stops, work stays queued."""
+
+
+def new_request_key() -> str:
+    return f"lsb-{uuid.uuid4()}"
+
+
+def build_http_client(
+    settings: SyncSettings, transport: httpx.BaseTransport | None = None
+) -> tuple[httpx.Client, str]:
+    portal = check_portal_url(settings.require_portal(), allow_insecure=settings.allow_insecure_http)
+    verify = build_ssl_context(
+        TLSConfig(
+            ca_bundle=settings.ca_bundle,
+            min_version=settings.min_tls_version,
+            client_cert=settings.client_cert,
+            client_key=settings.client_key,
+        )
+    )
+    timeout = httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0))
+    http = httpx.Client(
+        base_url=portal,
+        verify=verify,
+        trust_env=True,  # HTTPS_PROXY / NO_PROXY from the environment
+        timeout=timeout,
+        transport=transport,
+        proxy=settings.proxy,
+        follow_redirects=False,
+        headers={"User-Agent": f"labsync/{__version__}", "Accept": "application/json"},
+    )
+    return http, portal
+
+
+class SyncClient:
+    def __init__(
+        self,
+        workspace: SyncStore,
+        settings: SyncSettings,
+        transport: httpx.BaseTransport | None = None,
+        *,
+        token_store: TokenStore | None = None,
+        sleep: Callable[[float], object] = time.sleep,
+        jitter: Jitter = random.uniform,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        breaker: CircuitBreaker | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.settings = settings
+        self.http, self.portal_url = build_http_client(settings, transport)
+        client_id = settings.require_client_id()
+        secret = settings.client_secret or client_secret_from_keyring(self.portal_url, client_id)
+        self.tokens = TokenManager(
+            self.http,
+            lambda: self._discover(),
+            client_id=client_id,
+            client_secret=secret,
+            store=token_store if token_store is not None else default_token_store(self.portal_url, client_id),
+            scope=settings.scope,
+            refresh_skew=settings.refresh_skew,
+        )
+        self.auth = BearerAuth(self.tokens)
+        self._sleep = sleep
+        self._jitter = jitter
+        self._now = now
+        self.breaker = breaker or CircuitBreaker(
+            failure_threshold=settings.breaker_threshold, cooldown=settings.breaker_cooldown, clock=clock
+        )
+        self.batch_size = settings.batch_size
+
+    # ------------------------------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _discover(self) -> Endpoints:
+        try:
+            return discover_endpoints(self.http, self.portal_url)
+        except PortalUnavailable:
+            return Endpoints.defaults(self.portal_url)
+
+    # ------------------------------------------------------------------------------------------ sending
+
+    def queued(self) -> int:
+        counts = self.workspace.outbox_counts()
+        return sum(n for state, n in counts.items() if str(getattr(state, "value", state)) in QUEUED_STATES)
+
+    def sync_once(
+        self, progress: Progress | None = None, *, stop: threading.Event | None = None
+    ) -> SyncReport:
+        """Resume interrupted sends, then drain what is due. Never raises for an unreachable portal: the
+        report says how much remains and why. Raises AuthError/ConfigError/ProtocolError (exit 2)."""
+        started = time.monotonic()
+        report = SyncReport()
+        total = self.queued()
+        settled = 0
+
+        def advance(n: int) -> None:
+            nonlocal settled
+            settled += n
+            if progress is not None:
+                progress(min(settled, total), total)
+
+        if progress is not None:
+            progress(0, total)
+        try:
+            for attempt in list(self.workspace.open_sends()):
+                if stop is not None and stop.is_set():
+                    break
+                key = str(attempt.request_key)
+                entries = self._attempt_entries(attempt)
+                if not entries:
+                    continue
+                report.resumed += len(entries)
+                log.info("resuming an interrupted send of %d records (request %s)", len(entries), key)
+                advance(self._deliver(key, entries, report))
+            while stop is None or not stop.is_set():
+                due = list(self.workspace.due_outbox(self.batch_size, self._now()))
+                if not due:
+                    break
+                key = new_request_key()
+                self.workspace.begin_send([int(e.id) for e in due], key)  # persisted before the first byte
+                advance(self._deliver(key, due, report))
+        except _GiveUp as exc:
+            report.reason = str(exc)
+        report.circuit_open = self.breaker.state is not BreakerState.CLOSED
+        report.remaining = self.queued()
+        if report.remaining and report.reason is None:
+            report.reason = "stopped" if stop is not None and stop.is_set() else "records wait for a retry"
+        report.elapsed = time.monotonic() - started
+        return report
+
+    def _attempt_entries(self, attempt: Any) -> list[Any]:
+        entries = getattr(attempt, "entries", None)
+        if entries is not None:
+            return list(entries)
+        ids = {int(i) for i in getattr(attempt, "entry_ids", ())}
+        outbox = getattr(self.workspace, "outbox", None)
+        if not ids or outbox is None:
+            return []
+        return [e for e in outbox() if int(e.id) in ids]
+
+    def _deliver(self, key: str, entries: Sequence[Any], report: SyncReport) -> int:
+        """Send one batch under ``key`` until the portal answers. Returns the number of entries settled."""
+        body = wire.batch_body(entries)
+        headers = {"Idempotency-Key": wire.structured_key(key), "Content-Type": "application/json"}
+        attempt = 0
+        while True:
+            if not self.breaker.allow():
+                wait = self.breaker.retry_in()
+                self._park(key, entries, wait, "circuit open", report)
+                raise _GiveUp(
+                    f"portal unavailable: circuit open after repeated failures (retry in {wait:.0f}s)"
+                )
+            report.requests += 1
+            failure: str
+            retry_after: float | None = None
+            try:
+                response = self.http.post(wire.BATCH_PATH, content=body, headers=headers, auth=self.auth)
+            except httpx.TransportError as exc:
+                failure = f"{type(exc).__name__}"
+            else:
+                status = response.status_code
+                if status == 200:
+                    self.breaker.record_success()
+                    return self._settle(key, entries, response, report)
+                data = _json_or_none(response)
+                code = wire.problem_code(data)
+                if status == 401:
+                    raise AuthError(
+                        "the portal refused the access token even after a refresh: run `labsync login`"
+                    )
+                if status == 403:
+                    raise AuthError(
+                        f"the portal refused this client ({code or 'forbidden'}): check its scopes"
+                    )
+                if status == 422 and code == wire.PROBLEM_KEY_REUSED:
+                    raise ProtocolError(
+                        f"request key {key} was already used with a different body (client bug)"
+                    )
+                if status == 413:
+                    self.batch_size = max(1, len(entries) // 2)
+                    self._park(key, entries, 0.0, "batch too large", report, now=True)
+                    return len(entries)
+                if status in RETRY_STATUSES:
+                    failure = f"HTTP {status}" + (f" {code}" if code else "")
+                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                    if (
+                        status == 409
+                    ):  # our own earlier attempt is still being processed: not a portal failure
+                        attempt += 1
+                        report.retries += 1
+                        self._sleep(
+                            backoff_delay(
+                                0,
+                                base=self.settings.backoff_base,
+                                jitter=self._jitter,
+                                retry_after=retry_after,
+                            )
+                        )
+                        continue
+                elif 400 <= status < 500:
+                    return self._reject_all(key, entries, status, data, report)
+                else:
+                    failure = f"HTTP {status}"
+            # a transient failure
+            self.breaker.record_failure()
+            attempt += 1
+            log.info("batch %s: attempt %d failed (%s)", key, attempt, failure)
+            if self.breaker.state is BreakerState.OPEN:
+                continue  # parked at the top of the loop, without a pointless sleep
+            if attempt >= self.settings.max_attempts:
+                delay = backoff_delay(
+                    attempt,
+                    base=self.settings.backoff_base,
+                    cap=self.settings.backoff_cap,
+                    jitter=self._jitter,
+                    retry_after=retry_after,
+                )
+                self._park(key, entries, delay, failure, report)
+                raise _GiveUp(f"portal unavailable: {failure} after {attempt} attempts")
+            report.retries += 1
+            self._sleep(
+                backoff_delay(
+                    attempt - 1,
+                    base=self.settings.backoff_base,
+                    cap=self.settings.backoff_cap,
+                    jitter=self._jitter,
+                    retry_after=retry_after,
+                )
+            )
+
+    def _settle(self, key: str, entries: Sequence[Any], response: httpx.Response, report: SyncReport) -> int:
+        data = _json_or_none(response)
+        if data is None:
+            raise ProtocolError("the portal's batch answer is not JSON")
+        if response.headers.get("Idempotent-Replayed", "").lower() == "true":
+            report.replayed += 1
+        by_key = wire.parse_batch_response(data, [str(e.idempotency_key) for e in entries])
+        outcomes: list[Outcome] = []
+        retry_at = self._now() + timedelta(seconds=self.settings.backoff_base)
+        for entry in entries:
+            result = by_key[str(entry.idempotency_key)]
+            row = _row_of(entry)
+            violations = [portal_violation(v, row) for v in result.violations]
+            if result.status in ("accepted", "duplicate"):
+                outcomes.append(
+                    Outcome(
+                        int(entry.id),
+                        ACKED,
+                        result.status,
+                        violations,
+                        record_id=result.record_id,
+                        payload_hash=result.payload_hash,
+                    )
+                )
+                report.acked += 1
+                if result.status == "accepted":
+                    report.accepted += 1
+                else:
+                    report.duplicates += 1
+            elif result.status == "rejected":
+                outcomes.append(
+                    Outcome(int(entry.id), REJECTED, "rejected", violations, payload_hash=result.payload_hash)
+                )
+                report.rejected += 1
+                report.rejections[int(entry.id)] = [v.code for v in violations]
+            else:  # the portal did not answer for this record: resend later (its own key dedupes)
+                outcomes.append(
+                    Outcome(
+                        int(entry.id),
+                        RETRY_WAIT,
+                        None,
+                        next_attempt_at=retry_at,
+                        error="no result for this record",
+                    )
+                )
+                report.deferred += 1
+        self.workspace.record_results(key, [to_workspace(o) for o in outcomes])
+        return len(entries)
+
+    def _reject_all(
+        self, key: str, entries: Sequence[Any], status: int, data: Any, report: SyncReport
+    ) -> int:
+        """A 4xx body error (stored by the portal as this key's outcome): the rows go back to quarantine."""
+        code = wire.problem_code(data) or f"http-{status}"
+        detail = str(data.get("detail") or data.get("title") or "") if isinstance(data, dict) else ""
+        per_index: dict[int, list[str]] = {}
+        if isinstance(data, dict):
+            for err in data.get("errors") or []:
+                pointer = str(err.get("pointer", "")) if isinstance(err, dict) else ""
+                parts = pointer.strip("/").split("/")
+                if len(parts) >= 2 and parts[0] == "records" and parts[1].isdigit():
+                    per_index.setdefault(int(parts[1]), []).append(f"{pointer}: {err.get('message', '')}")
+        ordered = sorted(entries, key=lambda e: int(e.id))
+        outcomes = []
+        for index, entry in enumerate(ordered):
+            message = (
+                "; ".join(per_index.get(index, [])) or detail or f"the portal refused the batch ({status})"
+            )
+            violation = portal_violation(
+                {
+                    "code": "PAYLOAD_INVALID"
+                    if code == "invalid-body"
+                    else f"PORTAL_{code.upper().replace('-', '_')}",
+                    "severity": "error",
+                    "message": message[:500],
+                },
+                _row_of(entry),
+            )
+            outcomes.append(Outcome(int(entry.id), REJECTED, "rejected", [violation]))
+            report.rejected += 1
+            report.rejections[int(entry.id)] = [violation.code]
+        self.workspace.record_results(key, [to_workspace(o) for o in outcomes])
+        return len(entries)
+
+    def _park(
+        self,
+        key: str,
+        entries: Sequence[Any],
+        delay: float,
+        why: str,
+        report: SyncReport,
+        *,
+        now: bool = False,
+    ) -> None:
+        when = self._now() + timedelta(seconds=0.0 if now else delay)
+        outcomes = [Outcome(int(e.id), RETRY_WAIT, None, next_attempt_at=when, error=why) for e in entries]
+        self.workspace.record_results(key, [to_workspace(o) for o in outcomes])
+        report.deferred += len(entries)
+
+    # ------------------------------------------------------------------------------------------ watch
+
+    def watch(
+        self,
+        *,
+        stop: threading.Event | None = None,
+        progress: Progress | None = None,
+        on_report: Callable[[SyncReport], object] | None = None,
+        wait: Callable[[float], bool] | None = None,
+    ) -> None:
+        """Sync until ``stop`` is set: when the portal is unreachable, records stay queued and the next round
+        resumes by itself (after the breaker's cooldown or the batch's backoff)."""
+        stop = stop or threading.Event()
+        waiter = wait or stop.wait
+        while not stop.is_set():
+            report = self.sync_once(progress, stop=stop)
+            if on_report is not None:
+                on_report(report)
+            if report.remaining:
+                delay = max(1.0, self.breaker.retry_in(), self.settings.backoff_base)
+                delay = min(delay, self.settings.watch_interval)
+            else:
+                delay = self.settings.watch_interval
+            if waiter(delay):
+                break
+
+    # ------------------------------------------------------------------------------------------ GET helper
+
+    def get_json(
+        self, path: str, *, params: Any = None, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """GET with the same retry policy as sends (GETs are safe to repeat). 200 and 304 are returned."""
+        attempt = 0
+        while True:
+            if not self.breaker.allow():
+                raise PortalUnavailable(
+                    f"portal unavailable: circuit open (retry in {self.breaker.retry_in():.0f}s)"
+                )
+            retry_after: float | None = None
+            try:
+                response = self.http.get(path, params=params, headers=headers, auth=self.auth)
+            except httpx.TransportError as exc:
+                failure = type(exc).__name__
+            else:
+                if response.status_code in (200, 304):
+                    self.breaker.record_success()
+                    return response
+                code = wire.problem_code(_json_or_none(response))
+                if response.status_code == 401:
+                    raise AuthError(
+                        "the portal refused the access token even after a refresh: run `labsync login`"
+                    )
+                if response.status_code == 403:
+                    raise AuthError(
+                        f"the portal refused this client ({code or 'forbidden'}): check its scopes"
+                    )
+                if response.status_code not in RETRY_STATUSES:
+                    raise ProtocolError(
+                        f"GET {path}: the portal answered {response.status_code} {code or ''}".strip()
+                    )
+                failure = f"HTTP {response.status_code}"
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            self.breaker.record_failure()
+            attempt += 1
+            if attempt >= self.settings.max_attempts:
+                raise PortalUnavailable(f"portal unavailable: {failure} after {attempt} attempts")
+            self._sleep(
+                backoff_delay(
+                    attempt - 1,
+                    base=self.settings.backoff_base,
+                    cap=self.settings.backoff_cap,
+                    jitter=self._jitter,
+                    retry_after=retry_after,
+                )
+            )
+
+    def iter_pages(
+        self, path: str, *, limit: int = 500, params: dict[str, Any] | None = None
+    ) -> Iterable[dict[str, Any]]:
+        """Every item of a cursor-paginated list."""
+        cursor: str | None = None
+        while True:
+            query: dict[str, Any] = dict(params or {})
+            query["limit"] = limit
+            if cursor:
+                query["cursor"] = cursor
+            data = _json_or_none(self.get_json(path, params=query))
+            if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+                raise ProtocolError(f"GET {path}: not a page")
+            yield from (item for item in data["items"] if isinstance(item, dict))
+            cursor = data.get("next_cursor")
+            if not cursor:
+                return
+
+    # ------------------------------------------------------------------------------------------ others
+
+    def pull(self) -> Any:
+        from app.sync.reference import pull_reference
+
+        return pull_reference(self)
+
+    def reconcile(self) -> Any:
+        from app.sync.reconcile import reconcile
+
+        return reconcile(self)
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        response.read()
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _row_of(entry: Any) -> int | None:
+    for name in ("row", "row_number", "source_row"):
+        value = getattr(entry, name, None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def check_configured(settings: SyncSettings) -> None:
+    """Raise ``ConfigError`` (exit 2, one line) when the portal or the client id is missing."""
+    settings.require_portal()
+    settings.require_client_id()
+    if settings.batch_size > 500:
+        raise ConfigError("sync batch_size must be <= 500 (the portal's max_batch_records)")

@@ -1,0 +1,135 @@
+"""The portal contract as the client sees it (``resources/portal-api.yaml``): paths, the request body built
+from outbox entries, and the parsing of batch results into per-record outcomes.
+
+Outbox entries come from ``app.workspace``; only the attributes below are read, so the client also runs
+against the small in-memory outbox of the unit tests:
+``id``, ``idempotency_key``, ``record_type``, ``classification``, ``payload``, and when present ``lab``,
+``owner``, ``source_ref`` (else ``batch_id``/``row`` build one), ``payload_hash``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+BATCH_PATH = "/v1/records:batch"
+RECORDS_PATH = "/v1/records"
+VERSION_PATH = "/v1/version"
+WHOAMI_PATH = "/v1/whoami"
+REFERENCE_PATHS = {
+    "awards": "/v1/reference/awards",
+    "locations": "/v1/reference/locations",
+    "personnel": "/v1/reference/personnel",
+}
+POLICY_PATH = "/v1/reference/policy"
+
+PROBLEM_IN_FLIGHT = "idempotency-request-in-flight"
+PROBLEM_KEY_REUSED = "idempotency-key-reused"
+
+RecordStatus = Literal["accepted", "duplicate", "rejected", "missing"]
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """Canonical JSON as the contract defines it (sorted keys, compact, UTF-8)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def payload_hash(payload: Mapping[str, Any]) -> str:
+    return hashlib.sha256(canonical_bytes(payload)).hexdigest()
+
+
+def structured_key(key: str) -> str:
+    """An Idempotency-Key header value: a structured-field string (draft-ietf-httpapi-idempotency-key)."""
+    if (
+        not key
+        or len(key) > 255
+        or any(c in key for c in '"\\')
+        or not key.isascii()
+        or not key.isprintable()
+    ):
+        raise ValueError("an idempotency key is 1-255 visible ASCII characters without quotes or backslashes")
+    return f'"{key}"'
+
+
+def _attr(entry: Any, name: str, default: Any = None) -> Any:
+    value = getattr(entry, name, default)
+    return default if value is None else value
+
+
+def wire_record(entry: Any) -> dict[str, Any]:
+    payload = dict(_attr(entry, "payload", {}))
+    record_type = _attr(entry, "record_type")
+    classification = _attr(entry, "classification")
+    lab = _attr(entry, "lab") or payload.get("lab") or payload.get("lab_id")
+    source_ref = _attr(entry, "source_ref")
+    if source_ref is None and getattr(entry, "batch_id", None) is not None:
+        source_ref = f"{entry.batch_id}/{_attr(entry, 'row', _attr(entry, 'row_id', ''))}"
+    record: dict[str, Any] = {
+        "idempotency_key": str(entry.idempotency_key),
+        "record_type": str(getattr(record_type, "value", record_type)),
+        "classification": str(getattr(classification, "value", classification)),
+        "lab": None if lab is None else str(lab),
+        "payload": payload,
+        "payload_hash": payload_hash(payload),
+    }
+    owner = _attr(entry, "owner") or payload.get("owner")
+    if owner is not None:
+        record["owner"] = str(owner)
+    if source_ref is not None:
+        record["source_ref"] = str(source_ref)[:500]
+    return record
+
+
+def batch_body(entries: Sequence[Any]) -> bytes:
+    """The request body for ``entries``: deterministic (ordered by entry id) so every retry of the same group
+    has the same fingerprint on the portal, even after a restart."""
+    ordered = sorted(entries, key=lambda e: int(e.id))
+    return canonical_bytes({"records": [wire_record(e) for e in ordered]})
+
+
+@dataclass(frozen=True)
+class PortalResult:
+    idempotency_key: str
+    status: RecordStatus
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    record_id: str | None = None
+    payload_hash: str | None = None
+
+
+def parse_batch_response(data: Any, sent_keys: Sequence[str]) -> dict[str, PortalResult]:
+    """Per-record results by record key. A key the portal did not answer for is ``missing`` (resent later)."""
+    results: dict[str, PortalResult] = {}
+    items = data.get("results") if isinstance(data, dict) else None
+    if isinstance(items, list):
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            key = item.get("idempotency_key")
+            status = item.get("status")
+            if not isinstance(key, str) or status not in ("accepted", "duplicate", "rejected"):
+                continue
+            violations = [v for v in item.get("violations") or [] if isinstance(v, dict)]
+            results[key] = PortalResult(
+                idempotency_key=key,
+                status=status,
+                violations=violations,
+                record_id=item.get("record_id") if isinstance(item.get("record_id"), str) else None,
+                payload_hash=item.get("payload_hash") if isinstance(item.get("payload_hash"), str) else None,
+            )
+    for key in sent_keys:
+        results.setdefault(key, PortalResult(idempotency_key=key, status="missing"))
+    return results
+
+
+def problem_code(data: Any) -> str | None:
+    if isinstance(data, dict):
+        code = data.get("code")
+        if isinstance(code, str):
+            return code
+        kind = data.get("type")
+        if isinstance(kind, str) and kind.startswith("urn:labsync:problem:"):
+            return kind.rsplit(":", 1)[1]
+    return None
