@@ -176,6 +176,7 @@ class SyncClient:
             failure_threshold=settings.breaker_threshold, cooldown=settings.breaker_cooldown, clock=clock
         )
         self.batch_size = settings.batch_size
+        self._lab: str | None = None
 
     # ------------------------------------------------------------------------------------------ lifecycle
 
@@ -257,7 +258,7 @@ class SyncClient:
 
     def _deliver(self, key: str, entries: Sequence[Any], report: SyncReport) -> int:
         """Send one batch under ``key`` until the portal answers. Returns the number of entries settled."""
-        body = wire.batch_body(entries)
+        body = wire.batch_body(entries, self.lab())
         headers = {"Idempotency-Key": wire.structured_key(key), "Content-Type": "application/json"}
         attempt = 0
         while True:
@@ -354,14 +355,16 @@ class SyncClient:
         by_key = wire.parse_batch_response(data, [str(e.idempotency_key) for e in entries])
         outcomes: list[Outcome] = []
         retry_at = self._now() + timedelta(seconds=self.settings.backoff_base)
+        rows = self._row_numbers([e for e in entries if by_key[str(e.idempotency_key)].violations])
         for entry in entries:
             result = by_key[str(entry.idempotency_key)]
-            row = _row_of(entry)
+            row = rows.get(int(entry.id))
             violations = [portal_violation(v, row) for v in result.violations]
             if result.status in ("accepted", "duplicate"):
                 outcomes.append(
                     Outcome(
                         int(entry.id),
+                        str(entry.idempotency_key),
                         ACKED,
                         result.status,
                         violations,
@@ -376,7 +379,14 @@ class SyncClient:
                     report.duplicates += 1
             elif result.status == "rejected":
                 outcomes.append(
-                    Outcome(int(entry.id), REJECTED, "rejected", violations, payload_hash=result.payload_hash)
+                    Outcome(
+                        int(entry.id),
+                        str(entry.idempotency_key),
+                        REJECTED,
+                        "rejected",
+                        violations,
+                        payload_hash=result.payload_hash,
+                    )
                 )
                 report.rejected += 1
                 report.rejections[int(entry.id)] = [v.code for v in violations]
@@ -384,6 +394,7 @@ class SyncClient:
                 outcomes.append(
                     Outcome(
                         int(entry.id),
+                        str(entry.idempotency_key),
                         RETRY_WAIT,
                         None,
                         next_attempt_at=retry_at,
@@ -393,6 +404,38 @@ class SyncClient:
                 report.deferred += 1
         self.workspace.record_results(key, [to_workspace(o) for o in outcomes])
         return len(entries)
+
+    def _row_numbers(self, entries: Sequence[Any]) -> dict[int, int]:
+        """Entry id -> the row number the user sees (for placing the portal's violations)."""
+        found: dict[int, int] = {}
+        need: dict[int, int] = {}
+        for entry in entries:
+            row = _row_of(entry)
+            if row is not None:
+                found[int(entry.id)] = row
+            elif isinstance(getattr(entry, "row_id", None), int):
+                need[int(entry.row_id)] = int(entry.id)
+        rows_by_id = getattr(self.workspace, "rows_by_id", None)
+        if need and rows_by_id is not None:
+            for stored in rows_by_id(list(need)):
+                number = getattr(stored, "row_no", getattr(stored, "row", None))
+                if isinstance(number, int):
+                    found[need[int(stored.id)]] = number
+        return found
+
+    def lab(self) -> str | None:
+        """The lab sent with records whose payload names none: the configured lab, else the identity's only
+        lab (``GET /v1/whoami``), else None (the portal then rejects them with a clear code)."""
+        if self._lab is None:
+            self._lab = self.settings.lab or ""
+            if not self._lab:
+                try:
+                    data = _json_or_none(self.get_json(wire.WHOAMI_PATH))
+                except (PortalUnavailable, ProtocolError):
+                    data = None
+                labs = [lab for lab in (data or {}).get("labs", []) if isinstance(lab, str) and lab != "*"]
+                self._lab = labs[0] if len(labs) == 1 else ""
+        return self._lab or None
 
     def _reject_all(
         self, key: str, entries: Sequence[Any], status: int, data: Any, report: SyncReport
@@ -408,6 +451,7 @@ class SyncClient:
                 if len(parts) >= 2 and parts[0] == "records" and parts[1].isdigit():
                     per_index.setdefault(int(parts[1]), []).append(f"{pointer}: {err.get('message', '')}")
         ordered = sorted(entries, key=lambda e: int(e.id))
+        rows = self._row_numbers(ordered)
         outcomes = []
         for index, entry in enumerate(ordered):
             message = (
@@ -421,9 +465,11 @@ class SyncClient:
                     "severity": "error",
                     "message": message[:500],
                 },
-                _row_of(entry),
+                rows.get(int(entry.id)),
             )
-            outcomes.append(Outcome(int(entry.id), REJECTED, "rejected", [violation]))
+            outcomes.append(
+                Outcome(int(entry.id), str(entry.idempotency_key), REJECTED, "rejected", [violation])
+            )
             report.rejected += 1
             report.rejections[int(entry.id)] = [violation.code]
         self.workspace.record_results(key, [to_workspace(o) for o in outcomes])
@@ -440,7 +486,10 @@ class SyncClient:
         now: bool = False,
     ) -> None:
         when = self._now() + timedelta(seconds=0.0 if now else delay)
-        outcomes = [Outcome(int(e.id), RETRY_WAIT, None, next_attempt_at=when, error=why) for e in entries]
+        outcomes = [
+            Outcome(int(e.id), str(e.idempotency_key), RETRY_WAIT, None, next_attempt_at=when, error=why)
+            for e in entries
+        ]
         self.workspace.record_results(key, [to_workspace(o) for o in outcomes])
         report.deferred += len(entries)
 

@@ -30,6 +30,7 @@ class SyncSettings:
     client_cert: Path | None = None
     client_key: Path | None = None
     scope: str | None = None
+    lab: str | None = None  # LABSYNC_LAB: the lab id sent with records whose payload names none
     proxy: str | None = None  # explicit proxy; else HTTPS_PROXY/NO_PROXY from the environment
     allow_insecure_http: bool = False
     batch_size: int = 500
@@ -95,6 +96,8 @@ def load_sync_settings(overrides: dict[str, Any] | None = None) -> SyncSettings:
         values["client_id"] = env[ENV_CLIENT_ID]
     if env.get(ENV_CA_BUNDLE):
         values["ca_bundle"] = env[ENV_CA_BUNDLE]
+    if env.get("LABSYNC_LAB"):
+        values["lab"] = env["LABSYNC_LAB"]
     if env.get(ENV_CLIENT_SECRET):
         values["client_secret"] = env[ENV_CLIENT_SECRET]
     for key, value in (overrides or {}).items():

@@ -38,6 +38,7 @@ class Outcome:
     """The client's verdict for one outbox entry after a send."""
 
     entry_id: int
+    idempotency_key: str
     state: str  # ACKED | REJECTED | RETRY_WAIT
     portal_status: str | None = None  # accepted | duplicate | rejected | None (no answer)
     violations: list[Violation] = field(default_factory=list)
@@ -80,6 +81,7 @@ def to_workspace(outcome: Outcome) -> Any:
     except ImportError:
         return outcome
     wanted = {
+        "idempotency_key": outcome.idempotency_key,
         "entry_id": outcome.entry_id,
         "outbox_id": outcome.entry_id,
         "id": outcome.entry_id,
@@ -90,6 +92,8 @@ def to_workspace(outcome: Outcome) -> Any:
         "status": outcome.portal_status,
         "record_id": outcome.record_id,
         "portal_record_id": outcome.record_id,
+        "portal_ref": outcome.record_id,
+        "message": outcome.error,
         "payload_hash": outcome.payload_hash,
         "error": outcome.error,
         "detail": outcome.error,

@@ -4,7 +4,10 @@ from outbox entries, and the parsing of batch results into per-record outcomes.
 Outbox entries come from ``app.workspace``; only the attributes below are read, so the client also runs
 against the small in-memory outbox of the unit tests:
 ``id``, ``idempotency_key``, ``record_type``, ``classification``, ``payload``, and when present ``lab``,
-``owner``, ``source_ref`` (else ``batch_id``/``row`` build one), ``payload_hash``.
+``owner``, ``source_identity``/``source_ref`` (else ``batch_id``/``row_id`` build one).
+
+The contract requires a ``lab`` on every record; the outbox entry does not carry one, so it comes from the
+entry or its payload (``lab``/``lab_id``) when present, else from the client's configured/identity lab.
 """
 
 from __future__ import annotations
@@ -59,12 +62,12 @@ def _attr(entry: Any, name: str, default: Any = None) -> Any:
     return default if value is None else value
 
 
-def wire_record(entry: Any) -> dict[str, Any]:
+def wire_record(entry: Any, default_lab: str | None = None) -> dict[str, Any]:
     payload = dict(_attr(entry, "payload", {}))
     record_type = _attr(entry, "record_type")
     classification = _attr(entry, "classification")
-    lab = _attr(entry, "lab") or payload.get("lab") or payload.get("lab_id")
-    source_ref = _attr(entry, "source_ref")
+    lab = _attr(entry, "lab") or payload.get("lab") or payload.get("lab_id") or default_lab
+    source_ref = _attr(entry, "source_ref") or _attr(entry, "source_identity")
     if source_ref is None and getattr(entry, "batch_id", None) is not None:
         source_ref = f"{entry.batch_id}/{_attr(entry, 'row', _attr(entry, 'row_id', ''))}"
     record: dict[str, Any] = {
@@ -83,11 +86,11 @@ def wire_record(entry: Any) -> dict[str, Any]:
     return record
 
 
-def batch_body(entries: Sequence[Any]) -> bytes:
+def batch_body(entries: Sequence[Any], default_lab: str | None = None) -> bytes:
     """The request body for ``entries``: deterministic (ordered by entry id) so every retry of the same group
     has the same fingerprint on the portal, even after a restart."""
     ordered = sorted(entries, key=lambda e: int(e.id))
-    return canonical_bytes({"records": [wire_record(e) for e in ordered]})
+    return canonical_bytes({"records": [wire_record(e, default_lab) for e in ordered]})
 
 
 @dataclass(frozen=True)
