@@ -1,0 +1,240 @@
+"""XLSX/XLSM reader: cell values from python-calamine, Excel's extras from our own XML scan.
+
+Values: text stays ``str`` (empty cells are ``None``); numbers are ``int`` when integral, else ``float``;
+dates in
+both the 1900 and 1904 systems are ``date``/``datetime``; a time of day is an ISO ``"HH:MM:SS"`` string and a
+duration an ``"[h]:mm:ss"`` string (CellValue has no time type); Excel error values are
+:class:`ExcelError`; cached
+values of formulas are returned (never the formula). ``SourceRow.number`` is the Excel row number, columns are
+aligned so that index 0 is column A. Merged ranges copy the top-left value into every covered cell (those
+columns are
+listed in ``merged_columns``); hidden rows are read and flagged. Hidden and very-hidden sheets are listed by
+``sheets()`` but only read when named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import python_calamine as pc
+
+from app.errors import InputFileError
+from app.ingest import limits
+from app.ingest.guards import check_zip
+from app.ingest.types import CellValue, ExcelError, ReadNote, SheetInfo, SourceRow
+from app.ingest.xlsx_parts import SheetPart, WorkbookParts, read_parts
+from app.ingest.xlsx_scan import (
+    OversizedCell,
+    SheetScan,
+    find_shared_string_row,
+    scan_sheet,
+    scan_text_runs,
+)
+
+_MAX_EXACT = 2**53
+
+
+class XlsxReader:
+    """An open XLSX/XLSM workbook."""
+
+    def __init__(self, path: Path, fmt: str) -> None:
+        self.path = path
+        self.format = fmt
+        self._notes: list[ReadNote] = []
+        self._bytes_done = 0
+        try:
+            self.bytes_total = path.stat().st_size
+            self._zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise InputFileError(path, f"not a readable Excel workbook (damaged zip: {exc})") from exc
+        try:
+            check_zip(path, self._zip)
+            self._parts: WorkbookParts = read_parts(self._zip)
+            self._check_shared_strings()
+            self._book = pc.CalamineWorkbook.from_path(str(path))
+        except InputFileError:
+            self._zip.close()
+            raise
+        except (ValueError, KeyError, zipfile.BadZipFile, OSError, EOFError, pc.CalamineError) as exc:
+            self._zip.close()
+            raise InputFileError(path, f"not a readable Excel workbook ({_short(exc)})") from exc
+        except Exception as exc:  # defusedxml's DTDForbidden/EntitiesForbidden and XML ParseError
+            self._zip.close()
+            raise InputFileError(
+                path, f"not a readable Excel workbook ({type(exc).__name__}: {_short(exc)})"
+            ) from exc
+        if self._parts.date1904:
+            self._notes.append(
+                ReadNote("DATE_1904", "the workbook uses the 1904 date system; dates converted")
+            )
+        self._oversized_string: int | None = None
+
+    def _check_shared_strings(self) -> None:
+        member = self._parts.shared_strings
+        if member is None:
+            return
+        index = scan_text_runs(self._zip, member)
+        if index is not None:
+            row = None
+            for sheet in self._parts.sheets:
+                if sheet.part and (row := find_shared_string_row(self._zip, sheet.part, index)) is not None:
+                    break
+            raise InputFileError(self.path, f"a cell larger than {limits.MAX_CELL_CHARS >> 20} MiB", row=row)
+
+    def sheets(self) -> list[SheetInfo]:
+        return [SheetInfo(s.name, s.state == "visible") for s in self._parts.sheets if s.kind == "worksheet"]
+
+    def notes(self) -> list[ReadNote]:
+        return list(self._notes)
+
+    def bytes_done(self) -> int:
+        """Rough progress in file bytes (the sheet is loaded in one go, then streamed)."""
+        return self._bytes_done
+
+    def _sheet(self, name: str | None) -> SheetPart:
+        worksheets = [s for s in self._parts.sheets if s.kind == "worksheet"]
+        if name is None:
+            for s in worksheets:
+                if s.state == "visible":
+                    return s
+            raise InputFileError(self.path, "the workbook has no visible worksheet")
+        for s in worksheets:
+            if s.name == name:
+                return s
+        for s in worksheets:
+            if s.name.casefold() == name.casefold():
+                return s
+        names = ", ".join(repr(s.name) for s in worksheets)
+        raise InputFileError(self.path, f"no worksheet named {name!r} (sheets: {names})")
+
+    def rows(self, sheet: str | None = None) -> Iterator[SourceRow]:
+        part = self._sheet(sheet)
+        scan = self._scan(part)
+        try:
+            data = self._book.get_sheet_by_name(part.name)
+        except pc.CalamineError as exc:
+            raise InputFileError(self.path, f"cannot read sheet {part.name!r} ({_short(exc)})") from exc
+        return self._rows(data, scan)
+
+    def _scan(self, part: SheetPart) -> SheetScan:
+        if part.part is None:
+            return SheetScan()
+        try:
+            return scan_sheet(self._zip, part.part)
+        except OversizedCell as exc:
+            raise InputFileError(self.path, str(exc), row=exc.row) from exc
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise InputFileError(self.path, f"damaged worksheet {part.name!r} ({_short(exc)})") from exc
+
+    def _rows(self, data: pc.CalamineSheet, scan: SheetScan) -> Iterator[SourceRow]:
+        start = data.start
+        if start is None:
+            return
+        pad: list[CellValue] = [None] * start[1]
+        errors = scan.errors
+        hidden = scan.hidden_rows
+        merged = _merge_map(scan.merges)
+        top_lefts: dict[tuple[int, int], CellValue] = {}
+        last_row = max(
+            [(data.end or start)[0] + 1, *hidden, *(r for r, _ in errors), *(m[2] for m in scan.merges)]
+        )
+        rows = data.iter_rows()
+        number = 0
+        for number, raw in enumerate(rows, 1):
+            values = pad + [_convert(v) for v in raw]
+            row = SourceRow(number, values, number in hidden)
+            if errors:
+                _apply_errors(row, errors)
+            if number in merged:
+                _apply_merges(row, merged[number], top_lefts)
+            self._bytes_done = self.bytes_total * number // last_row
+            yield row
+        for extra in range(number + 1, last_row + 1):  # hidden/merged rows past calamine's range (all empty)
+            row = SourceRow(extra, [], extra in hidden)
+            if extra in merged:
+                _apply_merges(row, merged[extra], top_lefts)
+            yield row
+        self._bytes_done = self.bytes_total
+
+    def close(self) -> None:
+        self._zip.close()
+        self._book.close()
+
+    def __enter__(self) -> XlsxReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _convert(v: object) -> CellValue:
+    t = type(v)
+    if t is str:
+        return v or None  # type: ignore[return-value]
+    if t is float:
+        f: float = v  # type: ignore[assignment]
+        return int(f) if f.is_integer() and -_MAX_EXACT < f < _MAX_EXACT else f
+    if t is dt.time:
+        return v.isoformat()  # type: ignore[attr-defined,no-any-return]
+    if t is dt.timedelta:
+        return _duration(v)  # type: ignore[arg-type]
+    return v  # type: ignore[return-value]
+
+
+def _duration(d: dt.timedelta) -> str:
+    seconds = round(d.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    h, rest = divmod(abs(seconds), 3600)
+    return f"{sign}{h}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _apply_errors(row: SourceRow, errors: dict[tuple[int, int], str]) -> None:
+    values = row.values
+    for col, value in enumerate(values):
+        if value is None and (row.number, col) in errors:
+            values[col] = ExcelError(errors[(row.number, col)])
+
+
+# row -> list of (top-left row, top-left col, first col, last col) for the merges covering that row
+_MergeMap = dict[int, list[tuple[int, int, int, int]]]
+
+
+def _merge_map(merges: list[tuple[int, int, int, int]]) -> _MergeMap:
+    out: _MergeMap = {}
+    for r1, c1, r2, c2 in merges:
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > 1 << 20:
+            continue  # absurd merge (a whole-column block): leave it, do not copy a value a million times
+        for r in range(r1, r2 + 1):
+            out.setdefault(r, []).append((r1, c1, c1, c2))
+    return out
+
+
+def _apply_merges(
+    row: SourceRow, spans: list[tuple[int, int, int, int]], top_lefts: dict[tuple[int, int], CellValue]
+) -> None:
+    """Copy each covering merge's top-left value into the row (``top_lefts`` remembers them across rows)."""
+    values = row.values
+    copied: set[int] = set()
+    for r1, c1, first, last in spans:
+        if r1 == row.number:
+            top_left = values[c1] if c1 < len(values) else None
+            top_lefts[(r1, c1)] = top_left
+        else:
+            top_left = top_lefts.get((r1, c1))
+        if len(values) <= last:
+            values.extend([None] * (last + 1 - len(values)))
+        for col in range(first, last + 1):
+            if r1 == row.number and col == c1:
+                continue
+            values[col] = top_left
+            copied.add(col)
+    if copied:
+        row.merged_columns = frozenset(copied)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]
