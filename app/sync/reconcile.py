@@ -1,7 +1,7 @@
 """Reconciliation: compare what the workspace believes the portal holds with what the portal says it has.
 
-Walks the portal's record cursor (``GET /v1/records``) and compares each ACKED outbox entry's payload hash with
-the portal's. Reports every mismatch; changes nothing (a person decides what to do).
+Walks the portal's record cursor (``GET /v1/records``) and compares each ACKED outbox entry's payload hash
+with the portal's. Reports every mismatch; changes nothing (a person decides what to do).
 """
 
 from __future__ import annotations

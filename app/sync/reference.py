@@ -3,8 +3,8 @@
 Every page of every list is fetched with ``If-None-Match`` (the ETag stored with that page last time); a 304
 reuses the stored page, so an unchanged list costs one small request per page. Rate limits (429 with
 Retry-After) are honoured by the client's retry policy. Validation then works offline from the stored
-lists (AWARD_UNKNOWN / LOCATION_UNKNOWN), and the portal's policy pack replaces the bundled policy when its version is
-newer.
+lists (AWARD_UNKNOWN / LOCATION_UNKNOWN), and the portal's policy pack replaces the bundled policy when its
+version is newer.
 """
 
 from __future__ import annotations
