@@ -75,45 +75,19 @@ def field_specs(record_type: str | None) -> dict[str, FieldSpec]:
         return {}
 
 
+_KINDS = {"decimal": "decimal", "money": "decimal", "percent": "decimal", "integer": "integer", "date": "date",
+          "enum": "enum", "bool": "bool"}
+
+
 def _specs_from_dictionary(dictionary: Any, record_type: str) -> dict[str, FieldSpec]:
-    rtype = (
-        dictionary.record_type(record_type) if hasattr(dictionary, "record_type") else dictionary[record_type]
-    )
-    fields = rtype.fields
-    items = fields.values() if isinstance(fields, dict) else fields
+    rtype = dictionary.record_type(record_type)
     specs: dict[str, FieldSpec] = {}
-    for f in items:
-        name = str(f.name)
-        kind = str(getattr(f, "type", getattr(f, "kind", "text")))
-        kind = {
-            "str": "text",
-            "string": "text",
-            "int": "integer",
-            "number": "decimal",
-            "money": "decimal",
-            "unit": "enum",
-            "enumeration": "enum",
-            "yes_no": "bool",
-            "boolean": "bool",
-        }.get(kind, kind)
-        choices = tuple(
-            str(c)
-            for c in (
-                getattr(f, "allowed", None) or getattr(f, "choices", None) or getattr(f, "values", None) or ()
-            )
-        )
-        if kind == "bool" and not choices:
+    for f in rtype.fields:
+        kind = _KINDS.get(f.type, "text")
+        choices: tuple[str, ...] = tuple(f.enum.values) if f.enum is not None else ()
+        if kind == "bool":
             choices = ("yes", "no")
-        if choices and kind == "text":
-            kind = "enum"
-        specs[name] = FieldSpec(
-            name,
-            kind,
-            choices,
-            bool(getattr(f, "required", False)),
-            str(getattr(f, "label", "") or ""),
-            tuple(getattr(f, "synonyms", ()) or ()),
-        )
+        specs[f.name] = FieldSpec(f.name, kind, choices, f.required, f.name, tuple(f.synonyms))
     return specs
 
 

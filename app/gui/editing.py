@@ -15,26 +15,18 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.gui.jobs import JobContext
 from app.gui.service import WorkspaceService
+from app.workspace.models import EditResult
 
 log = logging.getLogger(__name__)
 
 
-def edit_id_of(result: Any) -> int:
-    return int(result.edit_id)
+def edit_id_of(result: EditResult) -> int | None:
+    return result.edit_id
 
 
-def affected_rows_of(result: Any) -> list[int]:
+def affected_rows_of(result: EditResult) -> list[int]:
     """Every row the edit re-validated: the edited row plus rows whose duplicate-key status changed."""
-    ids: list[int] = []
-    for name in ("row_id",):
-        value = getattr(result, name, None)
-        if value is not None:
-            ids.append(int(value))
-    for name in ("affected_row_ids", "revalidated_row_ids", "row_ids"):
-        values = getattr(result, name, None)
-        if values:
-            ids.extend(int(v) for v in values)
-    return sorted(set(ids))
+    return sorted({result.row.id, *result.changed_row_ids})
 
 
 class CellEdit:
@@ -56,13 +48,13 @@ class EditCommand(QUndoCommand):
         super().__init__(text)
         self._controller = controller
         self._edits = list(edits)
-        self._edit_ids: list[int] = []
+        self._edit_ids: list[int | None] = []
 
     def redo(self) -> None:
         edits = self._edits
 
-        def job(ws: Any, _ctx: JobContext) -> tuple[list[int], list[int]]:
-            edit_ids: list[int] = []
+        def job(ws: Any, _ctx: JobContext) -> tuple[list[int | None], list[int]]:
+            edit_ids: list[int | None] = []
             rows: set[int] = set()
             for e in edits:
                 result = ws.edit_cell(e.row_id, e.field, e.new_text)
@@ -70,7 +62,7 @@ class EditCommand(QUndoCommand):
                 rows.update(affected_rows_of(result) or [e.row_id])
             return edit_ids, sorted(rows)
 
-        def done(value: tuple[list[int], list[int]]) -> None:
+        def done(value: tuple[list[int | None], list[int]]) -> None:
             self._edit_ids = value[0]
             self._controller._applied(value[1])
 
@@ -80,6 +72,8 @@ class EditCommand(QUndoCommand):
         def job(ws: Any, _ctx: JobContext) -> list[int]:
             rows: set[int] = set()
             for edit_id, e in zip(reversed(self._edit_ids), reversed(self._edits), strict=False):
+                if edit_id is None:  # the edit changed nothing, so there is nothing to undo
+                    continue
                 result = ws.undo(edit_id)
                 rows.update(affected_rows_of(result) or [e.row_id])
             return sorted(rows)

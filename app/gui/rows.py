@@ -12,7 +12,7 @@ def row_id_of(row: Any) -> int:
 
 
 def row_number_of(row: Any) -> int:
-    return int(row.row)
+    return int(row.row_no)
 
 
 def row_raw_of(row: Any) -> dict[str, str]:

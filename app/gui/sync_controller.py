@@ -1,0 +1,199 @@
+"""Background sync: a timer runs ``SyncClient.sync_once`` on the workspace thread and reports a status.
+
+The client writes to the workspace (begin_send / record_results), so it lives on the DB thread with the writer
+connection. The status bar shows online / offline / syncing and the pending count; rejections and a stopped sync
+(circuit open, sign-in needed) raise a desktop notification.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+
+from app.gui.jobs import JobContext, JobHandle
+from app.gui.service import WorkspaceService
+
+log = logging.getLogger(__name__)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SyncController", text)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    state: str  # online | offline | syncing | not_configured | signed_out | paused
+    detail: str = ""
+
+
+class SyncController(QObject):
+    status_changed = Signal(object)  # SyncStatus
+    synced = Signal(object)  # SyncReport
+    notify = Signal(str, str)  # title, message
+    progress = Signal(int, int)
+
+    def __init__(
+        self, service: WorkspaceService, settings_loader: Callable[[], Any], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self._settings_loader = settings_loader
+        self._client: Any = None  # lives on the DB thread
+        self._client_key: tuple[Any, ...] | None = None
+        self._stop = threading.Event()
+        self._job: JobHandle | None = None
+        self._again = False
+        self.status = SyncStatus("offline")
+        self.identity: str | None = None
+        self.last_report: Any = None
+        self._was_stopped = False
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.sync_now)
+        self.reload_settings()
+
+    # -- configuration ------------------------------------------------------------------------------------
+    def _sync_settings(self) -> Any:
+        from app.sync.settings import load_sync_settings
+
+        return load_sync_settings()
+
+    def reload_settings(self) -> None:
+        self._client_key = None
+        try:
+            settings = self._sync_settings()
+        except Exception as exc:
+            self._set(SyncStatus("not_configured", str(exc)))
+            return
+        if not settings.portal_url or not settings.client_id:
+            self._set(SyncStatus("not_configured", _tr("Set the portal URL in Settings.")))
+            self.timer.stop()
+            return
+        self.identity = settings.client_id
+        interval = max(15.0, float(settings.watch_interval))
+        auto = True
+        try:
+            app_settings = self._settings_loader()
+            if app_settings is not None:
+                auto = bool(getattr(app_settings, "auto_sync", True))
+        except Exception:
+            log.debug("settings not loaded", exc_info=True)
+        if auto:
+            self.timer.start(int(interval * 1000))
+        if self.status.state == "not_configured":
+            self._set(SyncStatus("offline", _tr("Not synced yet")))
+
+    @property
+    def configured(self) -> bool:
+        return self.status.state != "not_configured"
+
+    # -- running -------------------------------------------------------------------------------------------
+    def sync_now(self) -> None:
+        if not self.configured:
+            return
+        if self._job is not None and self._job.running:
+            self._again = True
+            return
+        self._stop.clear()
+        self._set(SyncStatus("syncing"))
+        stop = self._stop
+
+        def job(ws: Any, ctx: JobContext) -> Any:
+            client = self._client_for(ws)
+            return client.sync_once(lambda done, total: ctx.report((done, total)), stop=stop)
+
+        self._job = self.service.write("sync", job, self._done, self._failed, self._progress)
+
+    def _client_for(self, ws: Any) -> Any:
+        """Create (or reuse) the client; runs on the DB thread only."""
+        from app.sync.client import SyncClient
+
+        settings = self._sync_settings()
+        key = (settings.portal_url, settings.client_id, str(settings.ca_bundle), settings.batch_size)
+        if self._client is None or self._client_key != key:
+            if self._client is not None:
+                self._client.close()
+            self._client = SyncClient(ws, settings)
+            self._client_key = key
+        return self._client
+
+    def _progress(self, value: Any) -> None:
+        done, total = value
+        self.progress.emit(int(done), int(total))
+        self._set(SyncStatus("syncing", _tr("{0} of {1} sent").format(done, total)))
+
+    def _done(self, report: Any) -> None:
+        self.last_report = report
+        if getattr(report, "circuit_open", False):
+            self._set(SyncStatus("paused", report.reason or ""))
+            if not self._was_stopped:
+                self.notify.emit(_tr("Sync stopped"), _tr("The portal keeps failing; LabSync will try again "
+                                                          "by itself. {0}").format(report.reason or ""))
+            self._was_stopped = True
+        elif getattr(report, "remaining", 0) and getattr(report, "reason", None):
+            self._set(SyncStatus("offline", report.reason))
+        else:
+            self._set(SyncStatus("online", _tr("Everything is sent") if not report.remaining else ""))
+            self._was_stopped = False
+        if getattr(report, "rejected", 0):
+            self.notify.emit(
+                _tr("The portal rejected records"),
+                _tr("{0} records were refused; they are back in Quarantine with the portal's reasons.").format(
+                    report.rejected
+                ),
+            )
+        self.synced.emit(report)
+        self.service.outbox_changed.emit()
+        self.service.audit_changed.emit()
+        self._maybe_again()
+
+    def _failed(self, exc: BaseException) -> None:
+        from app.errors import ConfigError
+        from app.sync.errors import AuthError
+
+        if isinstance(exc, AuthError):
+            self._set(SyncStatus("signed_out", str(exc)))
+            self.notify.emit(_tr("Sign-in needed"), _tr("Sync stopped: {0}").format(exc))
+        elif isinstance(exc, ConfigError):
+            self._set(SyncStatus("not_configured", str(exc)))
+        else:
+            log.warning("sync failed: %s", exc, exc_info=exc)
+            self._set(SyncStatus("offline", str(exc)))
+        self._maybe_again()
+
+    def _maybe_again(self) -> None:
+        if self._again:
+            self._again = False
+            QTimer.singleShot(0, self.sync_now)
+
+    def _set(self, status: SyncStatus) -> None:
+        self.status = status
+        self.status_changed.emit(status)
+
+    # -- account ---------------------------------------------------------------------------------------------
+    def sign_in(self) -> None:
+        self.reload_settings()
+        self.sync_now()
+
+    def sign_out(self) -> None:
+        def job(ws: Any, _ctx: JobContext) -> None:
+            client = self._client_for(ws)
+            client.tokens.logout()
+
+        self.service.write("sign out", job, lambda _r: self._set(SyncStatus("signed_out", _tr("Signed out"))))
+        self.identity = None
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self._stop.set()
+
+        def close(_ws: Any, _ctx: JobContext) -> None:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+        self.service.write("close sync", close)
