@@ -80,6 +80,11 @@ def to_workspace(outcome: Outcome) -> Any:
         from app.workspace import RecordOutcome  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return outcome
+    params = inspect.signature(RecordOutcome).parameters
+    if "entry_id" not in params:
+        # The workspace's record_results reads entry_id, idempotency_key, state, violations, next_attempt_at,
+        # record_id and error: exactly the attributes of Outcome, so Outcome itself is the right argument.
+        return outcome
     wanted = {
         "idempotency_key": outcome.idempotency_key,
         "entry_id": outcome.entry_id,
@@ -98,5 +103,4 @@ def to_workspace(outcome: Outcome) -> Any:
         "error": outcome.error,
         "detail": outcome.error,
     }
-    params = inspect.signature(RecordOutcome).parameters
     return RecordOutcome(**{k: v for k, v in wanted.items() if k in params})
