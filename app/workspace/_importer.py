@@ -1,0 +1,271 @@
+"""Import: stream a validation run into a new batch in one transaction, in bounded memory.
+
+Rows are written with ``executemany`` in chunks; raw values are stored as a compact JSON array in the batch's field
+order (trailing empty fields dropped); violations go to their own table (hints and citations interned in
+``vtexts``). A crash or a cancel rolls the whole batch back: a batch is either complete or absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from app.errors import InputFileError, LabSyncError
+from app.validation.violations import Severity, Violation
+from app.workspace._base import WorkspaceBase, dumps
+from app.workspace._db import Connection
+from app.workspace._validation import Progress
+from app.workspace.audit import iso, utc_now
+from app.workspace.models import BatchSummary
+
+ROWS_PER_CHUNK = 5000
+_SQL_ROW = (
+    "INSERT INTO rows (id, batch_id, row_no, raw, valid, error_count, warning_count, dup_key, key_hash, "
+    "hidden, merged) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+)
+_SQL_VIOLATION = (
+    "INSERT INTO violations (row_id, batch_id, code, severity, field, value, message, text_id) "
+    "VALUES (?,?,?,?,?,?,?,?)"
+)
+
+
+class ImportCancelled(LabSyncError):
+    """The import was cancelled; nothing was stored."""
+
+    exit_code = 130
+
+    def __init__(self) -> None:
+        super().__init__("import cancelled; nothing was stored")
+
+
+def key_hash(key: str) -> int:
+    """A signed 64-bit hash of a record key (indexed; the key itself is kept beside it)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+def file_sha256(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+    except FileNotFoundError:
+        raise InputFileError(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputFileError(path, "is a directory") from None
+    except PermissionError:
+        raise InputFileError(path, "permission denied") from None
+    return digest.hexdigest(), size
+
+
+class TextIds:
+    """Interned (hint, citation) pairs, created on demand inside the current transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._ids: dict[tuple[str, str], int] = {}
+
+    def id_of(self, hint: str, citation: str) -> int:
+        pair = (hint, citation)
+        found = self._ids.get(pair)
+        if found is None:
+            row = self._conn.execute("SELECT id FROM vtexts WHERE hint = ? AND citation = ?", pair).fetchone()
+            if row is None:
+                found = int(
+                    self._conn.execute("INSERT INTO vtexts (hint, citation) VALUES (?, ?)", pair).lastrowid
+                )
+            else:
+                found = int(row[0])
+            self._ids[pair] = found
+        return found
+
+
+def violation_rows(
+    text_ids: TextIds, row_id: int, batch_id: int, violations: list[Violation]
+) -> list[tuple[Any, ...]]:
+    return [
+        (
+            row_id,
+            batch_id,
+            v.code,
+            v.severity.value,
+            v.field,
+            v.value,
+            v.message,
+            text_ids.id_of(v.hint, v.citation),
+        )
+        for v in violations
+    ]
+
+
+class ImportMixin(WorkspaceBase):
+    def import_file(
+        self,
+        path: Path | str,
+        *,
+        record_type: str | None = None,
+        sheet: str | None = None,
+        mapping: Mapping[str, str] | None = None,
+        as_of: dt.date | None = None,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
+        label: str = "",
+    ) -> BatchSummary:
+        """Validate ``path`` and store every row and its results as a new batch (one transaction).
+
+        ``progress(rows_done, bytes_done, bytes_total)`` is passed to the validation run; ``cancel()`` is polled
+        every chunk and, when true, rolls everything back and raises :class:`ImportCancelled`.
+        Raises ``InputFileError`` (exit 2) for unreadable files.
+        """
+        source = Path(path)
+        sha, size = file_sha256(source)
+        as_of = as_of or dt.date.today()
+        policy = self._policy_obj()
+        backend = self._validation
+        with backend.open_run(
+            source,
+            record_type=record_type,
+            sheet=sheet,
+            mapping=mapping,
+            as_of=as_of,
+            policy=policy,
+            progress=progress,
+        ) as run:
+            rtype = run.record_type
+            checker = backend.row_validator(rtype, policy, as_of)
+            fields = list(backend.fields_of(rtype))
+            for name in run.mapping.values():
+                if name not in fields:
+                    fields.append(name)
+            index = {name: i for i, name in enumerate(fields)}
+            rows_digest = hashlib.sha256()
+            with self._write() as conn:
+                now = iso(utc_now())
+                cur = conn.execute(
+                    "INSERT INTO batches (created_at, source_name, source_sha256, source_size, record_type, "
+                    "classification, sheet, mapping_json, fields_json, policy_version, as_of, label) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        now,
+                        source.name,
+                        sha,
+                        size,
+                        rtype,
+                        checker.classification,
+                        run.sheet,
+                        dumps(run.mapping),
+                        "[]",
+                        backend.policy_version(policy),
+                        as_of.isoformat(),
+                        label,
+                    ),
+                )
+                batch_id = int(cur.lastrowid)
+                first_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM rows").fetchone()[0])
+                next_id = first_id
+                text_ids = TextIds(conn)
+                rows_buf: list[tuple[Any, ...]] = []
+                viol_buf: list[tuple[Any, ...]] = []
+                invalid = warning_rows = 0
+                key_of = checker.key_of
+                for result in run.results():
+                    raw = result.raw
+                    values: list[str | None] = [None] * len(fields)
+                    for name, text in raw.items():
+                        pos = index.get(name)
+                        if pos is None:
+                            pos = index[name] = len(fields)
+                            fields.append(name)
+                            values.append(None)
+                        values[pos] = text
+                    while values and values[-1] is None:
+                        values.pop()
+                    raw_json = dumps(values)
+                    rows_digest.update(raw_json.encode("utf-8"))
+                    errors = warnings = 0
+                    viols = result.violations
+                    if viols:
+                        for v in viols:
+                            if v.severity is Severity.ERROR:
+                                errors += 1
+                            else:
+                                warnings += 1
+                        viol_buf.extend(violation_rows(text_ids, next_id, batch_id, viols))
+                        if errors:
+                            invalid += 1
+                        elif warnings:
+                            warning_rows += 1
+                    key = key_of(result)
+                    merged = dumps(sorted(result.merged_fields)) if result.merged_fields else None
+                    rows_buf.append(
+                        (
+                            next_id,
+                            batch_id,
+                            result.row,
+                            raw_json,
+                            0 if errors else 1,
+                            errors,
+                            warnings,
+                            key,
+                            None if key is None else key_hash(key),
+                            1 if result.hidden else 0,
+                            merged,
+                        )
+                    )
+                    next_id += 1
+                    if len(rows_buf) >= ROWS_PER_CHUNK:
+                        conn.executemany(_SQL_ROW, rows_buf)
+                        rows_buf.clear()
+                        if viol_buf:
+                            conn.executemany(_SQL_VIOLATION, viol_buf)
+                            viol_buf.clear()
+                        if cancel is not None and cancel():
+                            raise ImportCancelled()
+                if rows_buf:
+                    conn.executemany(_SQL_ROW, rows_buf)
+                if viol_buf:
+                    conn.executemany(_SQL_VIOLATION, viol_buf)
+                if cancel is not None and cancel():
+                    raise ImportCancelled()
+                count = next_id - first_id
+                file_issues = [v.to_json() for v in run.file_issues]
+                conn.execute(
+                    "UPDATE batches SET fields_json = ?, first_row_id = ?, last_row_id = ?, row_count = ?, "
+                    "invalid_count = ?, warning_rows = ?, file_issues_json = ? WHERE id = ?",
+                    (
+                        dumps(fields),
+                        first_id if count else None,
+                        next_id - 1 if count else None,
+                        count,
+                        invalid,
+                        warning_rows,
+                        dumps(file_issues),
+                        batch_id,
+                    ),
+                )
+                summary = self.batch(batch_id, conn=conn)
+                self.audit.append(
+                    conn,
+                    "import",
+                    f"batch:{batch_id}",
+                    batch_id=batch_id,
+                    after={
+                        "source_name": source.name,
+                        "source_sha256": sha,
+                        "record_type": rtype,
+                        "sheet": run.sheet,
+                        "mapping": run.mapping,
+                        "policy_version": summary.policy_version,
+                        "rows": count,
+                        "invalid": invalid,
+                        "warning_rows": warning_rows,
+                        "rows_sha256": rows_digest.hexdigest(),
+                    },
+                )
+        self._fields_cache[batch_id] = list(fields)
+        return summary

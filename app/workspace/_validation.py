@@ -1,0 +1,139 @@
+"""The workspace's seam to ``app.validation`` (imported lazily, so the store opens without it).
+
+Everything the workspace needs from validation goes through :class:`ValidationBackend`; tests may pass another
+implementation (``Workspace.open(..., validation=...)``) to pin behaviour independent of the rule set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Protocol
+
+from app.validation.violations import RowResult, Violation
+
+Progress = Callable[[int, int, int], None]
+
+
+class RowChecker(Protocol):
+    """What ``app.validation.engine.RowValidator`` offers (single-row rules, the record key, DUPLICATE_KEY)."""
+
+    @property
+    def classification(self) -> str: ...
+
+    def check_row(
+        self,
+        row: int,
+        raw: Mapping[str, Any],
+        *,
+        hidden: bool = False,
+        merged_fields: frozenset[str] = frozenset(),
+    ) -> RowResult: ...
+
+    def key_of(self, result: RowResult) -> str | None: ...
+
+    def duplicate_violation(self, row: int, key: str) -> Violation: ...
+
+
+class ValidationRunLike(Protocol):
+    record_type: str
+    sheet: str | None
+    mapping: dict[str, str]
+    file_issues: list[Violation]
+
+    def results(self) -> Iterator[RowResult]: ...
+
+
+class ValidationBackend(Protocol):
+    def load_policy(self) -> Any: ...
+
+    def policy_version(self, policy: Any) -> str: ...
+
+    def open_run(
+        self,
+        path: Path,
+        *,
+        record_type: str | None,
+        sheet: str | None,
+        mapping: Mapping[str, str] | None,
+        as_of: dt.date,
+        policy: Any,
+        progress: Progress | None,
+    ) -> AbstractContextManager[ValidationRunLike]: ...
+
+    def row_validator(self, record_type: str, policy: Any, as_of: dt.date) -> RowChecker: ...
+
+    def payload_of(self, result: RowResult, record_type: str) -> dict[str, Any]: ...
+
+    def fields_of(self, record_type: str) -> list[str]: ...
+
+
+class DefaultValidation:
+    """``app.validation`` as documented in docs/architecture.md."""
+
+    def load_policy(self) -> Any:
+        from app.validation.policy import load_policy
+
+        return load_policy()
+
+    def policy_version(self, policy: Any) -> str:
+        return str(getattr(policy, "version", "unknown"))
+
+    def open_run(
+        self,
+        path: Path,
+        *,
+        record_type: str | None,
+        sheet: str | None,
+        mapping: Mapping[str, str] | None,
+        as_of: dt.date,
+        policy: Any,
+        progress: Progress | None,
+    ) -> AbstractContextManager[ValidationRunLike]:
+        from app.validation.engine import open_validation
+
+        kwargs: dict[str, Any] = {
+            "record_type": record_type,
+            "sheet": sheet,
+            "mapping": mapping,
+            "as_of": as_of,
+            "policy": policy,
+        }
+        if progress is not None:
+            kwargs["progress"] = progress
+        run: AbstractContextManager[ValidationRunLike] = open_validation(path, **kwargs)
+        return run
+
+    def row_validator(self, record_type: str, policy: Any, as_of: dt.date) -> RowChecker:
+        from app.validation.engine import RowValidator
+
+        checker: RowChecker = RowValidator(record_type, policy, as_of)
+        return checker
+
+    def payload_of(self, result: RowResult, record_type: str) -> dict[str, Any]:
+        from app.validation.engine import payload_of
+
+        payload: dict[str, Any] = payload_of(result, record_type)
+        return payload
+
+    def fields_of(self, record_type: str) -> list[str]:
+        try:
+            from app.validation.dictionary import load_dictionary
+        except ImportError:
+            return []
+        dictionary: Any = load_dictionary()
+        for getter in ("fields_of", "fields"):
+            fn = getattr(dictionary, getter, None)
+            if callable(fn):
+                try:
+                    found = fn(record_type)
+                except (KeyError, TypeError, ValueError):
+                    continue
+                return [str(getattr(f, "name", f)) for f in found]
+        record_types = getattr(dictionary, "record_types", None)
+        if isinstance(record_types, Mapping) and record_type in record_types:
+            fields = getattr(record_types[record_type], "fields", [])
+            return [str(getattr(f, "name", f)) for f in fields]
+        return []
