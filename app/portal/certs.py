@@ -46,8 +46,14 @@ class CertificateAuthority:
         """The CA bundle clients verify against (the CA certificate)."""
         return self.cert
 
-    def issue_server(self, directory: Path, names: tuple[str, ...] = LOOPBACK_NAMES, *, stem: str = "server",
-                     days: int = 30) -> Issued:
+    def issue_server(
+        self,
+        directory: Path,
+        names: tuple[str, ...] = LOOPBACK_NAMES,
+        *,
+        stem: str = "server",
+        days: int = 30,
+    ) -> Issued:
         """A server certificate for ``names`` (DNS names and IP addresses; loopback by default)."""
         alt: list[x509.GeneralName] = []
         for name in names:
@@ -57,13 +63,21 @@ class CertificateAuthority:
                 alt.append(x509.DNSName(name))
         return self._issue(directory, stem, names[0], alt, ExtendedKeyUsageOID.SERVER_AUTH, days)
 
-    def issue_client(self, directory: Path, common_name: str = "labsync-client", *, stem: str = "client",
-                     days: int = 30) -> Issued:
+    def issue_client(
+        self, directory: Path, common_name: str = "labsync-client", *, stem: str = "client", days: int = 30
+    ) -> Issued:
         """A client certificate (for mTLS) with ``common_name`` as subject."""
         return self._issue(directory, stem, common_name, [], ExtendedKeyUsageOID.CLIENT_AUTH, days)
 
-    def _issue(self, directory: Path, stem: str, common_name: str, alt: list[x509.GeneralName],
-               usage: x509.ObjectIdentifier, days: int) -> Issued:
+    def _issue(
+        self,
+        directory: Path,
+        stem: str,
+        common_name: str,
+        alt: list[x509.GeneralName],
+        usage: x509.ObjectIdentifier,
+        days: int,
+    ) -> Issued:
         directory.mkdir(parents=True, exist_ok=True)
         key = ec.generate_private_key(ec.SECP256R1())
         now = dt.datetime.now(dt.UTC)
@@ -83,9 +97,15 @@ class CertificateAuthority:
             )
             .add_extension(
                 x509.KeyUsage(
-                    digital_signature=True, content_commitment=False, key_encipherment=False,
-                    data_encipherment=False, key_agreement=True, key_cert_sign=False, crl_sign=False,
-                    encipher_only=False, decipher_only=False,
+                    digital_signature=True,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=True,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
                 ),
                 critical=True,
             )
@@ -100,8 +120,9 @@ class CertificateAuthority:
         return Issued(cert=cert_path, key=key_path)
 
 
-def create_ca(directory: Path, common_name: str = "LabSync Test CA", *, stem: str = "ca",
-              days: int = 30) -> CertificateAuthority:
+def create_ca(
+    directory: Path, common_name: str = "LabSync Test CA", *, stem: str = "ca", days: int = 30
+) -> CertificateAuthority:
     """Create a self-signed CA in ``directory`` (``<stem>.pem`` and ``<stem>.key``, the key 0600)."""
     directory.mkdir(parents=True, exist_ok=True)
     key = ec.generate_private_key(ec.SECP256R1())
@@ -117,9 +138,17 @@ def create_ca(directory: Path, common_name: str = "LabSync Test CA", *, stem: st
         .not_valid_after(now + dt.timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
-            x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
-                          data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-                          encipher_only=False, decipher_only=False),
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
