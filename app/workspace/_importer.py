@@ -110,7 +110,7 @@ class ImportMixin(WorkspaceBase):
         *,
         record_type: str | None = None,
         sheet: str | None = None,
-        mapping: Mapping[str, str] | None = None,
+        mapping: Mapping[str, str] | Path | None = None,
         as_of: dt.date | None = None,
         progress: Progress | None = None,
         cancel: Callable[[], bool] | None = None,

@@ -467,7 +467,8 @@ class OutboxMixin(WorkspaceBase):
                 if row is None:
                     raise OutboxConflict(f"no outbox entry {outcome.entry_id}")
                 entry = _entry(row)
-                if outcome.idempotency_key is not None and outcome.idempotency_key != entry.idempotency_key:
+                expected_key = getattr(outcome, "idempotency_key", None)
+                if expected_key is not None and expected_key != entry.idempotency_key:
                     raise OutboxConflict(
                         f"outbox entry {entry.id}: the outcome's idempotency key does not match"
                     )
@@ -477,7 +478,7 @@ class OutboxMixin(WorkspaceBase):
                     conn.execute(
                         "UPDATE outbox SET state = 'ACKED', portal_ref = ?, last_error = NULL, "
                         "next_attempt_at = NULL, updated_at = ? WHERE id = ?",
-                        (outcome.record_id, now, entry.id),
+                        (getattr(outcome, "record_id", None), now, entry.id),
                     )
                     self.audit.append(
                         conn,
@@ -487,16 +488,16 @@ class OutboxMixin(WorkspaceBase):
                         after={
                             "state": "ACKED",
                             "request": request_key,
-                            "portal_record_id": outcome.record_id,
+                            "portal_record_id": getattr(outcome, "record_id", None),
                         },
                         idempotency_key=entry.idempotency_key,
                     )
                 elif state is OutboxState.REJECTED:
-                    viols = [v.to_json() for v in outcome.violations]
+                    viols = [v.to_json() for v in getattr(outcome, "violations", None) or []]
                     conn.execute(
                         "UPDATE outbox SET state = 'REJECTED', portal_violations = ?, last_error = ?, "
                         "next_attempt_at = NULL, updated_at = ? WHERE id = ?",
-                        (dumps(viols), outcome.error, now, entry.id),
+                        (dumps(viols), getattr(outcome, "error", None), now, entry.id),
                     )
                     self.audit.append(
                         conn,
@@ -511,13 +512,14 @@ class OutboxMixin(WorkspaceBase):
                         idempotency_key=entry.idempotency_key,
                     )
                 elif state is OutboxState.RETRY_WAIT:
-                    when = outcome.next_attempt_at or now_dt
+                    when = getattr(outcome, "next_attempt_at", None) or now_dt
+                    error = getattr(outcome, "error", None)
                     if when.tzinfo is None:
                         when = when.replace(tzinfo=dt.UTC)
                     conn.execute(
                         "UPDATE outbox SET state = 'RETRY_WAIT', next_attempt_at = ?, last_error = ?, "
                         "updated_at = ? WHERE id = ?",
-                        (iso(when), outcome.error, now, entry.id),
+                        (iso(when), error, now, entry.id),
                     )
                     self.audit.append(
                         conn,
@@ -528,7 +530,7 @@ class OutboxMixin(WorkspaceBase):
                             "state": "RETRY_WAIT",
                             "request": request_key,
                             "next_attempt_at": iso(when),
-                            "error": outcome.error,
+                            "error": error,
                         },
                         idempotency_key=entry.idempotency_key,
                     )

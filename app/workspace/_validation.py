@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from app.validation.violations import RowResult, Violation
 
@@ -57,7 +57,7 @@ class ValidationBackend(Protocol):
         *,
         record_type: str | None,
         sheet: str | None,
-        mapping: Mapping[str, str] | None,
+        mapping: Mapping[str, str] | Path | None,
         as_of: dt.date,
         policy: Any,
         progress: Progress | None,
@@ -87,7 +87,7 @@ class DefaultValidation:
         *,
         record_type: str | None,
         sheet: str | None,
-        mapping: Mapping[str, str] | None,
+        mapping: Mapping[str, str] | Path | None,
         as_of: dt.date,
         policy: Any,
         progress: Progress | None,
@@ -103,8 +103,7 @@ class DefaultValidation:
         }
         if progress is not None:
             kwargs["progress"] = progress
-        run: AbstractContextManager[ValidationRunLike] = open_validation(path, **kwargs)
-        return run
+        return cast("AbstractContextManager[ValidationRunLike]", open_validation(path, **kwargs))
 
     def row_validator(self, record_type: str, policy: Any, as_of: dt.date) -> RowChecker:
         from app.validation.engine import RowValidator
@@ -119,21 +118,7 @@ class DefaultValidation:
         return payload
 
     def fields_of(self, record_type: str) -> list[str]:
-        try:
-            from app.validation.dictionary import load_dictionary
-        except ImportError:
-            return []
-        dictionary: Any = load_dictionary()
-        for getter in ("fields_of", "fields"):
-            fn = getattr(dictionary, getter, None)
-            if callable(fn):
-                try:
-                    found = fn(record_type)
-                except (KeyError, TypeError, ValueError):
-                    continue
-                return [str(getattr(f, "name", f)) for f in found]
-        record_types = getattr(dictionary, "record_types", None)
-        if isinstance(record_types, Mapping) and record_type in record_types:
-            fields = getattr(record_types[record_type], "fields", [])
-            return [str(getattr(f, "name", f)) for f in fields]
-        return []
+        from app.validation.dictionary import load_dictionary
+
+        record: Any = load_dictionary().record_type(record_type)
+        return [str(name) for name in record.field_names]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -21,6 +22,7 @@ from app.paths import Paths, current_paths, ensure_private_dir
 from app.workspace import _db
 from app.workspace._db import Connection
 from app.workspace._edits import EditMixin
+from app.workspace._export import ExportMixin
 from app.workspace._importer import ImportMixin
 from app.workspace._outbox import OutboxMixin
 from app.workspace._validation import DefaultValidation, ValidationBackend
@@ -47,7 +49,7 @@ AUDIT_KEY = "audit_key"
 AUDIT_KEY_PENDING = "audit_key_pending"
 
 
-class Workspace(ImportMixin, EditMixin, OutboxMixin):
+class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
     """See docs/architecture.md (workspace contract). Use :meth:`open`; close with :meth:`close` or ``with``."""
 
     # --- opening --------------------------------------------------------------------------------------------
@@ -522,6 +524,32 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin):
             conn.close()
             raise
         return cls._from(db, key, conn, audit_key, validation or DefaultValidation(), None)
+
+    # --- reference data (pulled from the portal by app.sync) ----------------------------------------------
+
+    def reference_data(self, kind: str) -> dict[str, Any] | None:
+        """The cached reference data of ``kind`` (awards, locations, personnel), or None."""
+        row = self._reader().execute("SELECT data FROM reference_data WHERE kind = ?", (kind,)).fetchone()
+        if row is None:
+            return None
+        value = json.loads(row[0])
+        return value if isinstance(value, dict) else None
+
+    def store_reference(self, kind: str, data: dict[str, Any]) -> None:
+        """Replace the cached reference data of ``kind`` (audited with a hash of the data)."""
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO reference_data (kind, fetched_at, data) VALUES (?, ?, ?) ON CONFLICT(kind) DO "
+                "UPDATE SET fetched_at = excluded.fetched_at, data = excluded.data",
+                (kind, iso(utc_now()), text),
+            )
+            self.audit.append(
+                conn,
+                "reference",
+                f"reference:{kind}",
+                after={"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()},
+            )
 
     def verify_audit(self) -> VerifyResult:
         return self.audit.verify()
