@@ -106,7 +106,9 @@ class RowGridModel(QAbstractTableModel):
     def set_batch(self, batch_id: int | None, *, headers: dict[str, str] | None = None) -> None:
         self.beginResetModel()
         self._batch_id = batch_id
-        self._fields = list(self._ws.fields(batch_id)) if (batch_id is not None and self._ws) else []
+        self._fields = list(self._ws.fields(batch_id)) if (batch_id is not None and self._ws is not None) else []
+        if headers is None and batch_id is not None and hasattr(self._ws, "batch"):
+            headers = {f: h for h, f in dict(self._ws.batch(batch_id).mapping or {}).items()}
         self._headers = dict(headers or {})
         self._load_ids()
         self.endResetModel()
@@ -267,9 +269,11 @@ class RowGridModel(QAbstractTableModel):
                 return None
             field = self._fields[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return self._headers.get(field, field)
+                return self._headers.get(field) or field.replace("_", " ")
             if role == Qt.ItemDataRole.ToolTipRole:
-                return self.tr("Field: {0}").format(field)
+                if field in self._headers:
+                    return self.tr("Column “{0}” of the file, field {1}").format(self._headers[field], field)
+                return self.tr("Field {0} (not in the file)").format(field)
             return None
         if section < 0 or section >= len(self._ids):
             return None

@@ -58,6 +58,7 @@ from app.gui.errors import show_error
 from app.gui.grid_model import RowGridModel
 from app.gui.importing import FileInspection, ImportRequest, inspect_file, list_sheets, remember_mapping
 from app.gui.jobs import JobHandle
+from app.gui.preview import PREVIEW_BATCH_ID, PreviewStore, preview_job
 from app.gui.rows import row_raw_of, row_violations_of
 from app.gui.service import WorkspaceService
 from app.gui.sync_controller import SyncController, SyncStatus
@@ -119,7 +120,10 @@ class MainWindow(QMainWindow):
         self.batch_summaries: list[Any] = []
         self.current_batch: Any = None
         self.last_inspection: FileInspection | None = None
-        self._poll_new_batch_ids: set[int] | None = None
+        self._preview: PreviewStore | None = None
+        self.preview_job: JobHandle | None = None
+        self.first_rows_at: float | None = None
+        self._import_started = dt.datetime.now()
 
         self.editing = EditController(service, self)
         self.editing.rows_revalidated.connect(self._rows_revalidated)
@@ -226,8 +230,6 @@ class MainWindow(QMainWindow):
         self.sync.synced.connect(self._after_sync)
 
         self._build_actions()
-        self._poll = QTimer(self, interval=350)
-        self._poll.timeout.connect(self._poll_import)
         service.rows_changed.connect(lambda _ids: self._refresh_counts_soon())
         self._counts_timer = QTimer(self, singleShot=True, interval=150)
         self._counts_timer.timeout.connect(self.refresh_counts)
@@ -439,85 +441,95 @@ class MainWindow(QMainWindow):
         self._add_recent(request.path)
         self.progress.setRange(0, 0)
         self.progress.setValue(0)
+        self.progress.setFormat("")
         self.progress.show()
         self.cancel_button.show()
         self.statusBar().showMessage(self.tr("Importing {0}…").format(request.path.name))
-        self._poll_new_batch_ids = {b.id for b in self.service.reader.batches()}
         self._import_started = dt.datetime.now()
+        self._preview = None
+        self.first_rows_at: float | None = None
 
         def job(ws: Any, ctx: Any) -> Any:
-            def progress(*args: Any) -> None:
-                ctx.report(args)
-                ctx.token.raise_if_cancelled()
-
             return ws.import_file(
                 request.path, record_type=request.record_type, sheet=request.sheet, mapping=request.mapping,
-                progress=progress, cancel=ctx.token,
+                progress=lambda *args: ctx.report(args), cancel=ctx.token,
             )
 
         self.import_job = self.service.write("import", job, self._import_done, self._import_failed,
                                              self._import_progress)
-        self._poll.start()
+        self.preview_job = self.service.runner.run(
+            "preview",
+            lambda ctx: preview_job(request.path, request.record_type, request.sheet, request.mapping, ctx),
+            None, lambda exc: log.info("no preview: %s", exc), lambda chunk: self._preview_chunk(request, chunk),
+        )
+
+    def _preview_chunk(self, request: ImportRequest, value: Any) -> None:
+        """Show the first rows, read-only, until the import commits and the real batch replaces them."""
+        if self.import_job is None:
+            return
+        fields, results = value
+        if self._preview is None:
+            self._preview = PreviewStore(fields)
+            self._preview.add(results)
+            self.model.set_workspace(self._preview)
+            self.model.editable = False
+            self.delegate.specs = {}
+            self.model.set_batch(PREVIEW_BATCH_ID)
+            self.first_rows_at = (dt.datetime.now() - self._import_started).total_seconds()
+            self.summary.setText(self.tr("{0}: showing the first rows while the whole file is checked "
+                                         "(read-only until the import finishes)…").format(request.path.name))
+        else:
+            self._preview.add(results)
+            self.model.reload()
 
     def cancel_import(self) -> None:
         if self.import_job is not None:
-            self.import_job.cancel()
+            self.import_job.token.cancel()
             self.statusBar().showMessage(self.tr("Cancelling the import…"))
-            self._end_import_ui()
-            QTimer.singleShot(0, self.refresh_batches)
 
     def _import_progress(self, args: Any) -> None:
-        values = args if isinstance(args, tuple) else (args,)
-        if len(values) == 1 and isinstance(values[0], tuple):
-            values = values[0]
+        values = tuple(args) if isinstance(args, tuple | list) else (args,)
         if len(values) >= 3 and values[2]:
             done, total = int(values[1]), int(values[2])
             self.progress.setRange(0, 1000)
             self.progress.setValue(int(1000 * done / max(total, 1)))
-            self.progress.setFormat(self.tr("{0} rows").format(f"{int(values[0]):,}"))
-        elif values and isinstance(values[0], int):
+        if values and isinstance(values[0], int):
             self.progress.setFormat(self.tr("{0} rows").format(f"{values[0]:,}"))
 
-    def _poll_import(self) -> None:
-        """While an import runs, show its batch as soon as its first rows are committed, then grow the grid."""
-        known = self._poll_new_batch_ids
-        if known is None:
-            return
-        if self.model.batch_id is not None and self.model.batch_id not in known:
-            self.model.reload()
-            return
-        try:
-            new = [b for b in self.service.reader.batches() if b.id not in known]
-        except Exception:  # the reader may briefly see a half-created batch; try again next tick
-            log.debug("poll failed", exc_info=True)
-            return
-        if new:
-            self.show_batch(new[-1], in_progress=True)
-
     def _end_import_ui(self) -> None:
-        self._poll.stop()
-        self._poll_new_batch_ids = None
+        self.import_job = None
+        if getattr(self, "preview_job", None) is not None:
+            self.preview_job.cancel()
         self.progress.hide()
         self.cancel_button.hide()
+        if self._preview is not None:
+            self._preview = None
+            self.model.set_workspace(self.service.reader)
+            self.model.editable = True
+            self.model.set_batch(None)
 
     def _import_done(self, summary: Any) -> None:
         self._end_import_ui()
-        self.import_job = None
         self.refresh_batches(select=summary.id)
         secs = (dt.datetime.now() - self._import_started).total_seconds()
         self.statusBar().showMessage(
-            self.tr("Imported {0} rows in {1:.1f} s: {2} valid, {3} with errors.").format(
-                f"{summary.row_count:,}", secs, f"{summary.valid_count:,}", f"{summary.invalid_count:,}"
+            self.tr("Imported {0} rows in {1} s: {2} valid, {3} with errors.").format(
+                f"{summary.row_count:,}", f"{secs:.1f}", f"{summary.valid_count:,}", f"{summary.invalid_count:,}"
             ),
             10000,
         )
         self.import_finished.emit(summary)
 
     def _import_failed(self, exc: BaseException) -> None:
+        from app.workspace import ImportCancelled
+
         self._end_import_ui()
-        self.import_job = None
+        self.current_batch = None
         self.refresh_batches()
         self.import_finished.emit(None)
+        if isinstance(exc, ImportCancelled):
+            self.statusBar().showMessage(self.tr("Import cancelled; nothing was stored."), 6000)
+            return
         show_error(self, self.tr("The file could not be imported"), exc)
 
     # ------------------------------------------------------------------------------------------------------
@@ -556,9 +568,8 @@ class MainWindow(QMainWindow):
 
     def show_batch(self, summary: Any, *, in_progress: bool = False) -> None:
         self.current_batch = summary
-        headers = {field: header for header, field in (summary.mapping or {}).items()}
         self.delegate.specs = field_specs(summary.record_type)
-        self.model.set_batch(summary.id, headers=headers)
+        self.model.set_batch(summary.id)
         self.grid.resizeColumnsToContents() if self.model.rowCount() < 5000 else None
         for c in range(self.model.columnCount()):
             self.grid.setColumnWidth(c, min(max(self.grid.columnWidth(c), 70), 260))
@@ -793,7 +804,7 @@ class MainWindow(QMainWindow):
     def retry(self, ids: Any) -> None:
         def job(ws: Any, _ctx: Any) -> int:
             if ids is None:
-                return int(ws.retry_all_rejected() or 0)
+                return int(ws.retry_all_rejected().get("requeued", 0))
             for i in ids:
                 ws.retry(i)
             return len(ids)

@@ -1,8 +1,9 @@
-"""The GUI's handle on the workspace: a reader connection on the GUI thread, a writer on the one DB thread.
+"""The GUI's handle on the workspace: reads on the GUI thread, every write on the one DB thread.
 
-Reads that must be instant (a page of rows for the grid, counts) use the reader on the GUI thread; every write
-(import, edit, undo, submit, sync, retry) runs on ``JobRunner.db`` through :meth:`WorkspaceService.write`, where the
-writer connection was opened and stays. SQLCipher in WAL mode lets the reader see each commit at once.
+The workspace keeps one writer connection (behind a lock) and one reader connection per thread (WAL: readers are
+never blocked and see each commit). Reads that must be instant (a page of rows for the grid, counts) run on the
+GUI thread; every write (import, edit, undo, submit, sync, retry) runs on ``JobRunner.db`` through
+:meth:`WorkspaceService.write`, so writes are serialized in the order the user made them and never block painting.
 """
 
 from __future__ import annotations
@@ -32,14 +33,8 @@ class WorkspaceService(QObject):
         super().__init__(parent)
         self._opener = opener
         self.runner = runner
-        self.reader: Any = opener()
-        self._writer: Any = None
-        self.settings: Any = None
-
-    def _writer_on_db_thread(self) -> Any:
-        if self._writer is None:
-            self._writer = self._opener()
-        return self._writer
+        self.workspace: Any = opener()
+        self.reader: Any = self.workspace  # the same object: it hands each thread its own read connection
 
     def write(
         self,
@@ -51,19 +46,14 @@ class WorkspaceService(QObject):
     ) -> JobHandle:
         """Run ``fn(writer_workspace, ctx)`` on the DB thread; callbacks run on the GUI thread."""
         return self.runner.run_db(
-            name, lambda ctx: fn(self._writer_on_db_thread(), ctx), on_done, on_error, on_progress
+            name, lambda ctx: fn(self.workspace, ctx), on_done, on_error, on_progress
         )
 
     def close(self) -> None:
         """Close both connections (waits for running writes)."""
 
-        def _close(_ctx: JobContext) -> None:
-            if self._writer is not None:
-                self._writer.close()
-                self._writer = None
-
-        self.runner.run_db("close", _close)
         self.runner.wait()
-        if self.reader is not None:
-            self.reader.close()
+        if self.workspace is not None:
+            self.workspace.close()
+            self.workspace = None
             self.reader = None

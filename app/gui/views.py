@@ -120,8 +120,12 @@ class QuarantineView(QWidget):
     def refresh(self, batch_id: int | None = None) -> None:
         if batch_id is not None:
             self.batch_id = batch_id
-        rows = list(self.service.reader.quarantine(self.batch_id)) if self.service.reader else []
-        shown = rows[:5000]
+        reader = self.service.reader
+        if reader is None:
+            return
+        ids = list(reader.quarantine_ids(self.batch_id))
+        shown = reader.rows_by_id(ids[:5000])
+        rows = ids
         self.model.set_items(shown)
         extra = self.tr(" (first 5,000 shown)") if len(rows) > len(shown) else ""
         self.info.setText(
@@ -149,18 +153,18 @@ class OutboxView(QWidget):
                 Column(self.tr("State"), lambda e: state_name(attr(e, "state")),
                        background=lambda e: QBrush(QColor(STATE_COLORS.get(state_name(attr(e, "state")), "#ffffff"))
                                                    .lighter(170 if not theme.is_dark() else 60))),
-                Column(self.tr("Row"), lambda e: attr(e, "row", "row_number", "source_row"), align_right=True),
+                Column(self.tr("Row"), lambda e: self._row_numbers.get(attr(e, "row_id"), ""), align_right=True),
                 Column(self.tr("Batch"), lambda e: attr(e, "batch_id"), align_right=True),
                 Column(self.tr("Type"), lambda e: attr(e, "record_type", "classification")),
                 Column(self.tr("Attempts"), lambda e: attr(e, "attempts", default=0), align_right=True),
                 Column(self.tr("Next attempt"), lambda e: attr(e, "next_attempt_at")),
-                Column(self.tr("Portal said"), lambda e: _violations_text(attr(e, "violations", default=[]) or [])
-                       or display(attr(e, "last_error", "error")),
-                       tooltip=lambda e: _violations_text(attr(e, "violations", default=[]) or []) or None),
+                Column(self.tr("Portal said"), lambda e: _violations_text(e.portal_violations) or display(e.last_error),
+                       tooltip=lambda e: _violations_text(e.portal_violations) or None),
                 Column(self.tr("Idempotency key"), lambda e: str(attr(e, "idempotency_key", "key", default=""))[:16]),
             ],
             self,
         )
+        self._row_numbers: dict[int, int] = {}
         self.state = QComboBox(self)
         self.state.addItem(self.tr("All states"), None)
         for state in STATE_COLORS:
@@ -198,8 +202,9 @@ class OutboxView(QWidget):
         if reader is None:
             return
         wanted = self.state.currentData()
-        entries = list(reader.outbox(wanted)) if wanted else list(reader.outbox())
-        self.model.set_items(entries[:20000])
+        entries = list(reader.outbox(wanted, limit=20000)) if wanted else list(reader.outbox(limit=20000))
+        self._row_numbers = {r.id: r.row_no for r in reader.rows_by_id([e.row_id for e in entries])}
+        self.model.set_items(entries)
         counts = {state_name(k): v for k, v in dict(reader.outbox_counts()).items()}
         self.counts.setText("   ".join(f"{s.replace('_', ' ').title()}: {counts.get(s, 0):,}" for s in STATE_COLORS))
         for c in range(self.model.columnCount() - 1):
@@ -208,6 +213,8 @@ class OutboxView(QWidget):
 
 class AuditView(QWidget):
     """The audit log, filterable by batch, record and action; Verify says the result plainly; Export."""
+
+    verified = Signal(object)
 
     def __init__(self, service: WorkspaceService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -303,11 +310,12 @@ class AuditView(QWidget):
                            "inserted or reordered.").format(f"{count:,}" if isinstance(count, int) else "")
             self.result.setStyleSheet("color: #2e7d32; font-weight: bold;")
         else:
-            bad = attr(result, "first_bad", "first_bad_seq", "bad_entry", default="?")
-            why = attr(result, "reason", "message", default="")
+            bad = attr(result, "first_bad_seq", default="?")
+            why = attr(result, "problem", default="") or ""
             text = self.tr("The audit log has been tampered with: entry {0} does not check out. {1}").format(bad, why)
             self.result.setStyleSheet("color: #b3261e; font-weight: bold;")
         self.result.setText(text)
+        self.verified.emit(result)
 
     def _verify_failed(self, exc: BaseException) -> None:
         self.result.setStyleSheet("color: #b3261e;")
