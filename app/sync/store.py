@@ -7,6 +7,7 @@ the single place that knows its constructor.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -74,33 +75,38 @@ def _state_value(name: str) -> Any:
         return OutboxState(name)
 
 
-def to_workspace(outcome: Outcome) -> Any:
-    """The workspace's ``RecordOutcome`` for ``outcome`` (the Outcome itself when the workspace has none)."""
+@functools.cache
+def _record_outcome_params() -> frozenset[str] | None:
+    """The parameters of the workspace's RecordOutcome when it should be built, else None (pass Outcome)."""
     try:
         from app.workspace import RecordOutcome  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
+        return None
+    params = frozenset(inspect.signature(RecordOutcome).parameters)
+    # The workspace's record_results reads entry_id, idempotency_key, state, violations, next_attempt_at,
+    # record_id and error: exactly the attributes of Outcome, so Outcome itself is the right argument unless
+    # RecordOutcome grows an entry_id of its own.
+    return params if "entry_id" in params else None
+
+
+def to_workspace(outcome: Outcome) -> Any:
+    """The workspace's ``RecordOutcome`` for ``outcome`` (the Outcome itself when that is what it reads)."""
+    params = _record_outcome_params()
+    if params is None:
         return outcome
-    params = inspect.signature(RecordOutcome).parameters
-    if "entry_id" not in params:
-        # The workspace's record_results reads entry_id, idempotency_key, state, violations, next_attempt_at,
-        # record_id and error: exactly the attributes of Outcome, so Outcome itself is the right argument.
-        return outcome
+    from app.workspace import RecordOutcome  # type: ignore[attr-defined,unused-ignore]
+
     wanted = {
         "idempotency_key": outcome.idempotency_key,
         "entry_id": outcome.entry_id,
-        "outbox_id": outcome.entry_id,
-        "id": outcome.entry_id,
         "state": _state_value(outcome.state),
         "violations": outcome.violations,
         "next_attempt_at": outcome.next_attempt_at,
         "portal_status": outcome.portal_status,
-        "status": outcome.portal_status,
         "record_id": outcome.record_id,
-        "portal_record_id": outcome.record_id,
         "portal_ref": outcome.record_id,
-        "message": outcome.error,
         "payload_hash": outcome.payload_hash,
         "error": outcome.error,
-        "detail": outcome.error,
+        "message": outcome.error,
     }
     return RecordOutcome(**{k: v for k, v in wanted.items() if k in params})
