@@ -1,0 +1,732 @@
+"""The streaming validation engine.
+
+``RowValidator`` checks one row at a time (everything but DUPLICATE_KEY); ``open_validation`` opens a file,
+chooses the sheet, finds the header row, maps the columns and streams :class:`RowResult`s with DUPLICATE_KEY
+applied in-stream (memory grows only by 8 bytes per distinct key).
+
+Speed: each field's checker is compiled once from the dictionary and policy, and memoized per column in a
+bounded cache (value -> result), so a typical row costs a few dictionary look-ups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from operator import itemgetter
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final
+
+from app.errors import InputFileError, UserError
+from app.ingest import open_table
+from app.ingest.types import CellValue, SourceRow, TableReader
+from app.validation.checkers import Checked, Checker, FieldCompiler, cell_text, is_blank_value
+from app.validation.dictionary import DataDictionary, RecordType, load_dictionary
+from app.validation.normalize import enum_key, header_key
+from app.validation.policy import Policy, amount_on, load_policy
+from app.validation.reference import ReferenceData
+from app.validation.rules import make_violation
+from app.validation.violations import RowResult, Severity, Violation
+
+__all__ = ["HEADER_SCAN_ROWS", "ProgressCallback", "RowValidator", "ValidationRun", "load_mapping",
+           "open_validation", "payload_of"]
+
+HEADER_SCAN_ROWS: Final = 30
+CACHE_LIMIT: Final = 8192  # distinct values memoized per column
+PROGRESS_EVERY: Final = 8192  # rows between progress callbacks
+
+ProgressCallback = Callable[[int, int, int], None]
+
+
+class _Absent:
+    """A field with no column in the file (as opposed to an empty cell)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+ABSENT: Final = _Absent()
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+_VALUE = itemgetter(0)
+_ISSUES = itemgetter(1)
+_TEXT = itemgetter(3)
+
+
+class _ColumnCache(dict[Any, Checked]):
+    """Memo of one column's checker: cell -> result, computed on a miss (``__missing__``), bounded in size."""
+
+    __slots__ = ("check",)
+
+    def __init__(self, check: Checker) -> None:
+        super().__init__()
+        self.check = check
+
+    def __missing__(self, cell: Any) -> Checked:
+        hit = self.check(cell, cell if cell.__class__ is str else cell_text(cell))
+        # bools and 0/1 are not memoized: True == 1 == 1.0 as dict keys, but they check differently.
+        if len(self) < CACHE_LIMIT and (cell.__class__ is str or (
+                cell.__class__ is not bool and not (cell.__class__ in (int, float) and cell in (0, 1)))):
+            self[cell] = hit
+        return hit
+
+
+_getitem = _ColumnCache.__getitem__
+
+
+class _Plan:
+    """Per-column caches and checkers for one set of mapped fields; unmapped fields' outcome precomputed."""
+
+    __slots__ = ("absent_issues", "absent_values", "caches", "names")
+
+    def __init__(self, validator: RowValidator, mapped: tuple[str, ...]) -> None:
+        self.names = mapped
+        self.caches = [_ColumnCache(validator.checkers[name]) for name in mapped]
+        self.absent_values: dict[str, Any] = {}
+        issues: list[Violation] = []
+        for name in validator.field_names:
+            if name in mapped:
+                continue
+            value, found, keep, _text = validator.checkers[name](None, "")
+            if keep:
+                self.absent_values[name] = value
+            issues.extend(found or ())
+        self.absent_issues = tuple(issues)
+
+
+class RowValidator:
+    """Single-row validation for one record type (all rules but DUPLICATE_KEY)."""
+
+    def __init__(self, record_type: str, policy: Policy, as_of: dt.date, reference: ReferenceData | None = None,
+                 *, dictionary: DataDictionary | None = None) -> None:
+        self.dictionary = dictionary or load_dictionary()
+        self.record: RecordType = self.dictionary.record_type(record_type)
+        self.record_type = record_type
+        self.policy = policy
+        self.as_of = as_of
+        self.reference = reference
+        compiler = FieldCompiler(self.record, policy, as_of)
+        self.field_names: tuple[str, ...] = self.record.field_names
+        checkers: list[Checker] = [compiler.compile(spec) for spec in self.record.fields]
+        self.checkers: dict[str, Checker] = dict(zip(self.field_names, checkers, strict=True))
+        self._plans: dict[tuple[str, ...], _Plan] = {}
+        self._row_rule: Callable[[int, dict[str, Any], dict[str, str], list[Violation]], None] | None = getattr(
+            self, f"_rules_{record_type}", None)
+        self.key_field: str | None = self.record.key
+        self._labels = {name: name.replace("_", " ") for name in self.field_names}
+
+    @property
+    def classification(self) -> str:
+        return self.record.classification
+
+    # -- public API ----------------------------------------------------------------------------------------------
+
+    def check_row(self, row: int, raw: Mapping[str, CellValue | str], *, hidden: bool = False,
+                  merged_fields: frozenset[str] = frozenset()) -> RowResult:
+        """Validate one row given as canonical field -> value (as read, or edited text).
+
+        Fields absent from ``raw`` are treated as unmapped: empty, and left out of ``RowResult.raw``.
+        """
+        plan = self.plan_for(tuple(name for name in self.field_names if name in raw))
+        return self.check_cells(plan, row, [raw[name] for name in plan.names], hidden, merged_fields)
+
+    def key_of(self, result: RowResult) -> str | None:
+        """The normalized record key used by DUPLICATE_KEY (None when the type has none or the row lacks it)."""
+        if self.key_field is None:
+            return None
+        key = result.values.get(self.key_field)
+        return key if isinstance(key, str) and key else None
+
+    def duplicate_violation(self, row: int, key: str) -> Violation:
+        assert self.key_field is not None
+        label = self._labels[self.key_field]
+        return make_violation(
+            "DUPLICATE_KEY", row, self.key_field, key,
+            f"The {label} {key} already appears on an earlier row; each record needs its own {label}.",
+            record_citation=self.record.citation)
+
+    # -- the hot path ----------------------------------------------------------------------------------------------
+
+    def plan_for(self, mapped: tuple[str, ...]) -> _Plan:
+        """The compiled plan for rows whose mapped fields are ``mapped`` (in dictionary order)."""
+        plan = self._plans.get(mapped)
+        if plan is None:
+            plan = self._plans[mapped] = _Plan(self, mapped)
+        return plan
+
+    def check_cells(self, plan: _Plan, row: int, cells: Sequence[Any], hidden: bool = False,
+                    merged_fields: frozenset[str] = frozenset(), text_cells: bool = False) -> RowResult:
+        """Validate one row given as the cells of ``plan.names`` (in that order).
+
+        ``text_cells`` promises every cell is a ``str`` (delimited text), which saves building the texts.
+        """
+        hits = list(map(_getitem, plan.caches, cells))
+        if text_cells:
+            texts = dict(zip(plan.names, cells))  # noqa: B905 - aligned by construction
+        else:
+            texts = dict(zip(plan.names, map(_TEXT, hits)))  # noqa: B905
+        if plan.absent_issues or any(map(_ISSUES, hits)):
+            values: dict[str, Any] = {}
+            found: list[Violation] = []
+            for name, hit in zip(plan.names, hits):  # noqa: B905
+                if hit[2]:
+                    values[name] = hit[0]
+                if hit[1] is not None:
+                    for t in hit[1]:
+                        found.append(Violation(t.code, t.severity, row, t.field, t.value, t.message, t.hint,
+                                               t.citation))
+            for t in plan.absent_issues:
+                found.append(Violation(t.code, t.severity, row, t.field, t.value, t.message, t.hint, t.citation))
+            values.update(plan.absent_values)
+        else:
+            values = dict(zip(plan.names, map(_VALUE, hits)))  # noqa: B905
+            if plan.absent_values:
+                values.update(plan.absent_values)
+            found = []
+        if self._row_rule is not None:
+            self._row_rule(row, values, texts, found)
+        if hidden or merged_fields:
+            found[:0] = self._layout_warnings(row, hidden, merged_fields, texts)
+        return RowResult(row, texts, values, found, hidden, merged_fields)
+
+    def _layout_warnings(self, row: int, hidden: bool, merged: frozenset[str], texts: dict[str, str]
+                         ) -> list[Violation]:
+        out = []
+        if hidden:
+            out.append(self._v("HIDDEN_ROW", row, None, None,
+                               f"Row {row} is hidden in the workbook; its data was read and will be submitted."))
+        for name in self.field_names:
+            if name in merged:
+                out.append(self._v("MERGED_CELL", row, name, texts.get(name),
+                                   f"The {self._labels[name]} of row {row} was copied from a merged range above it."))
+        return out
+
+    def _v(self, code: str, row: int, field: str | None, value: str | None, message: str,
+           hint: str | None = None) -> Violation:
+        return make_violation(code, row, field, value, message, record_citation=self.record.citation, hint=hint)
+
+    # -- cross-field rules, one method per record type ---------------------------------------------------------------
+
+    def _reference_checks(self, row: int, values: dict[str, Any], texts: dict[str, str], out: list[Violation],
+                          *, location: bool = False) -> None:
+        ref = self.reference
+        if ref is None:
+            return
+        award = values.get("award_number")
+        if award and not ref.knows_award(award):
+            out.append(self._v("AWARD_UNKNOWN", row, "award_number", texts.get("award_number"),
+                               f"The award {award} is not among the awards the portal knows."))
+        if location:
+            building = values.get("building")
+            if building and not ref.knows_location(building, values.get("room")):
+                where = f"{building}, room {values['room']}" if values.get("room") else building
+                out.append(self._v("LOCATION_UNKNOWN", row, "room" if values.get("room") else "building",
+                                   texts.get("room") or texts.get("building"),
+                                   f"The location {where} is not among the locations the portal knows."))
+
+    def _rules_chemical_inventory(self, row: int, values: dict[str, Any], texts: dict[str, str],
+                                  out: list[Violation]) -> None:
+        if values.get("hazard_codes") and is_blank_value(values, texts, "sds_reference"):
+            codes = ", ".join(values["hazard_codes"])
+            out.append(self._v(
+                "SDS_MISSING", row, "sds_reference", texts.get("sds_reference"),
+                f"The chemical carries hazard statements ({codes}) but no safety data sheet is referenced."))
+        if self.reference is not None:
+            self._reference_checks(row, values, texts, out, location=True)
+
+    def _rules_equipment(self, row: int, values: dict[str, Any], texts: dict[str, str],
+                         out: list[Violation]) -> None:
+        cost, acquired = values.get("unit_cost"), values.get("acquisition_date")
+        if cost is not None and acquired is not None:
+            threshold = self.policy.equipment.threshold_on(acquired)
+            if threshold is not None and cost >= threshold:
+                missing = [f for f in ("useful_life_years", "depreciation_method")
+                           if is_blank_value(values, texts, f)]
+                if missing:
+                    what = " and ".join(self._labels[f] for f in missing)
+                    out.append(self._v(
+                        "DEPRECIATION_MISSING", row, missing[0], texts.get(missing[0]),
+                        f"Unit cost ${cost:,.2f} is at or above the ${threshold:,.0f} equipment threshold for "
+                        f"items acquired {acquired.isoformat()}, but the {what} "
+                        f"{'are' if len(missing) > 1 else 'is'} missing."))
+        if self.reference is not None:
+            self._reference_checks(row, values, texts, out, location=True)
+
+    def _rules_waste_manifest(self, row: int, values: dict[str, Any], texts: dict[str, str],
+                              out: list[Violation]) -> None:
+        category, start = values.get("generator_category"), values.get("accumulation_start_date")
+        if category is None or start is None:
+            return
+        waste = self.policy.waste
+        limit: dt.date | None = None
+        rule = ""
+        if category in waste.accumulation_limit_days:
+            days = waste.accumulation_limit_days[category]
+            if category == "SQG" and waste.sqg_far_tsdf:
+                days = waste.sqg_far_tsdf_days
+            limit, rule = start + dt.timedelta(days=days), f"{days} days"
+        elif category in waste.accumulation_limit_months:
+            months = waste.accumulation_limit_months[category]
+            limit, rule = _add_months(start, months), f"{months} months"
+        if limit is not None and self.as_of > limit:
+            held = (self.as_of - start).days
+            out.append(self._v(
+                "ACCUMULATION_EXCEEDED", row, "accumulation_start_date", texts.get("accumulation_start_date"),
+                f"Waste accumulating since {start.isoformat()} has been held {held} days by "
+                f"{self.as_of.isoformat()}; a {category} may hold it at most {rule}."))
+
+    def _rules_cost_share(self, row: int, values: dict[str, Any], texts: dict[str, str],
+                          out: list[Violation]) -> None:
+        kind, sponsor = values.get("cost_share_type"), values.get("sponsor")
+        policy = self.policy.cost_share
+        if kind == "voluntary committed" and sponsor and enum_key(sponsor) in policy.prohibit_voluntary_committed:
+            out.append(self._v("VOLUNTARY_COMMITTED_PROHIBITED", row, "cost_share_type", texts.get("cost_share_type"),
+                               f"Voluntary committed cost sharing is not allowed on {sponsor} awards."))
+        if kind == "mandatory":
+            percent = values.get("required_percent")
+            award = values.get("award_number")
+            if percent is None and award:
+                percent = policy.required_percent_by_award.get(award)
+            share, base = values.get("cost_share_amount"), values.get("sponsor_amount")
+            if percent is not None and share is not None and base is not None:
+                cap = base * percent / Decimal(100)
+                if share > cap:
+                    out.append(self._v(
+                        "COST_SHARE_EXCEEDS_CAP", row, "cost_share_amount", texts.get("cost_share_amount"),
+                        f"Mandatory cost share ${share:,.2f} is above the required {percent}% of the sponsor "
+                        f"amount (${cap:,.2f})."))
+        if self.reference is not None:
+            self._reference_checks(row, values, texts, out)
+
+    def _rules_attestation(self, row: int, values: dict[str, Any], texts: dict[str, str],
+                           out: list[Violation]) -> None:
+        attested = values.get("attested")
+        signed = values.get("signature_date")
+        if attested is False:
+            out.append(self._v("ATTESTATION_UNSIGNED", row, "attested", texts.get("attested"),
+                               "The attestation is marked as not attested."))
+        elif attested is True and is_blank_value(values, texts, "signature_date"):
+            out.append(self._v("ATTESTATION_UNSIGNED", row, "signature_date", texts.get("signature_date"),
+                               "The attestation has no signature date."))
+        start, end = values.get("period_start"), values.get("period_end")
+        if start is not None and end is not None and end < start:
+            out.append(self._v("PERIOD_INVALID", row, "period_end", texts.get("period_end"),
+                               f"The period ends ({end.isoformat()}) before it starts ({start.isoformat()})."))
+        kind = values.get("attestation_type")
+        if (kind in self.policy.attestation.after_period_types and signed is not None and end is not None
+                and signed < end):
+            out.append(self._v("CERTIFIED_BEFORE_PERIOD_END", row, "signature_date", texts.get("signature_date"),
+                               f"The {kind} was signed {signed.isoformat()}, before the period it certifies ends "
+                               f"({end.isoformat()})."))
+        salary = values.get("annual_salary")
+        if salary is not None and start is not None:
+            cap = amount_on(self.policy.attestation.nih_salary_caps, start)
+            if cap is not None and salary > cap.amount:
+                out.append(self._v(
+                    "SALARY_ABOVE_CAP", row, "annual_salary", texts.get("annual_salary"),
+                    f"Annual salary ${salary:,.2f} is above the NIH salary cap of ${cap.amount:,.0f} in effect "
+                    f"since {cap.from_.isoformat()}."))
+        if self.reference is not None:
+            self._reference_checks(row, values, texts, out)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Payloads
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def payload_of(result: RowResult, record_type: str | RecordType) -> dict[str, Any]:
+    """The canonical JSON-ready payload of a row (every field of the type; Decimals as strings, dates ISO)."""
+    record = record_type if isinstance(record_type, RecordType) else load_dictionary().record_type(record_type)
+    values = result.values
+    return {name: _jsonable(values.get(name)) for name in record.field_names}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Duplicate keys in bounded memory
+
+
+class KeySet:
+    """A set of 64-bit key hashes in one flat array (8 bytes per key at most half full), for DUPLICATE_KEY.
+
+    A Python ``set`` of ints costs ~60 bytes per key; this keeps a million keys in 16 MiB. Two different keys
+    share a 64-bit hash with negligible probability (~1e-8 at a million keys).
+    """
+
+    __slots__ = ("_mask", "_n", "_slots")
+
+    def __init__(self, capacity: int = 1 << 12) -> None:
+        self._slots = array("Q", bytes(8 * capacity))
+        self._mask = capacity - 1
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def add(self, key: str) -> bool:
+        """Add ``key``; False when it was already present."""
+        h = hash(key) & 0xFFFFFFFFFFFFFFFF or 1
+        slots, mask = self._slots, self._mask
+        i = h & mask
+        while True:
+            current = slots[i]
+            if current == 0:
+                break
+            if current == h:
+                return False
+            i = (i + 1) & mask
+        slots[i] = h
+        self._n += 1
+        if self._n * 2 > mask:
+            self._grow()
+        return True
+
+    def _grow(self) -> None:
+        old = self._slots
+        capacity = (self._mask + 1) * 2
+        slots = array("Q", bytes(8 * capacity))
+        mask = capacity - 1
+        for h in old:
+            if h:
+                i = h & mask
+                while slots[i]:
+                    i = (i + 1) & mask
+                slots[i] = h
+        self._slots, self._mask = slots, mask
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Header detection, sheet choice and the run
+
+
+def load_mapping(path: Path) -> dict[str, str]:
+    """A ``--mapping`` file: JSON or TOML, source header -> canonical field ("" or null ignores the column).
+
+    TOML may put the pairs in a ``[mapping]`` table; JSON may be ``{"mapping": {...}}``.
+    """
+    try:
+        data_bytes = Path(path).read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the mapping file ({exc.strerror or exc})") from exc
+    data: Any
+    try:
+        if Path(path).suffix.lower() == ".toml":
+            data = tomllib.loads(data_bytes.decode("utf-8-sig"))
+        else:
+            data = json.loads(data_bytes.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: not a valid JSON/TOML mapping ({exc})") from exc
+    if isinstance(data, dict) and isinstance(data.get("mapping"), dict):
+        data = data["mapping"]
+    if not isinstance(data, dict) or not all(isinstance(k, str) and (v is None or isinstance(v, str))
+                                             for k, v in data.items()):
+        raise UserError(f"{path}: a mapping file maps source header -> canonical field name (strings)")
+    return {k: (v or "") for k, v in data.items()}
+
+
+class _Candidate:
+    __slots__ = ("columns", "header_index", "missing", "record", "score")
+
+    def __init__(self, record: RecordType, header_index: int, columns: dict[int, str]) -> None:
+        self.record = record
+        self.header_index = header_index
+        self.columns = columns
+        mapped = set(columns.values())
+        self.missing = [f for f in record.required if f not in mapped]
+        self.score = len(mapped)
+
+    def rank(self) -> tuple[int, int, int]:
+        return (int(not self.missing), self.score, -self.header_index)
+
+
+def _map_with_override(record: RecordType, headers: list[str], mapping: Mapping[str, str] | None
+                       ) -> dict[int, str] | None:
+    """Column index -> field; None when the user mapping names fields this record type does not have."""
+    if not mapping:
+        return record.map_headers(headers)
+    wanted = {header_key(k): v for k, v in mapping.items()}
+    if any(v and v not in record.field_names for v in wanted.values()):
+        return None
+    fixed: dict[int, str] = {}
+    for index, header in enumerate(headers):
+        target = wanted.get(header_key(header)) if header else None
+        if target is not None:
+            fixed[index] = target  # "" = ignore this column
+    taken = {v for v in fixed.values() if v}
+    rest = record.map_headers([h if i not in fixed else "" for i, h in enumerate(headers)])
+    out = {i: f for i, f in fixed.items() if f}
+    for index, name in rest.items():
+        if name not in taken or record.field(name).multi:
+            out[index] = name
+    return dict(sorted(out.items()))
+
+
+class ValidationRun:
+    """An open validation of one file. Use :func:`open_validation`; iterate :meth:`results` once."""
+
+    def __init__(self, path: Path, *, record_type: str | None = None, sheet: str | None = None,
+                 mapping: Mapping[str, str] | Path | None = None, as_of: dt.date | None = None,
+                 policy: Policy | None = None, reference: ReferenceData | None = None,
+                 progress: ProgressCallback | None = None, dictionary: DataDictionary | None = None) -> None:
+        self.path = Path(path)
+        self.dictionary = dictionary or load_dictionary()
+        self.policy = policy or load_policy()
+        self.as_of = as_of or dt.date.today()
+        self.reference = reference
+        self.progress = progress
+        if record_type is not None:
+            self.dictionary.record_type(record_type)  # unknown type -> ConfigError (exit 2)
+        user_mapping = load_mapping(mapping) if isinstance(mapping, Path | str) else mapping
+        self.rows_read = 0
+        self.valid_rows = 0
+        self.invalid_rows = 0
+        self.file_issues: list[Violation] = []
+        self._reader: TableReader = open_table(self.path)
+        try:
+            self._setup(record_type, sheet, user_mapping)
+        except BaseException:
+            self._reader.close()
+            raise
+
+    # -- choosing sheet, header row and record type ---------------------------------------------------------------
+
+    def _setup(self, record_type: str | None, sheet: str | None, mapping: Mapping[str, str] | None) -> None:
+        sheets = self._reader.sheets()
+        if sheet is not None:
+            if sheet not in {s.name for s in sheets}:
+                names = ", ".join(s.name for s in sheets)
+                raise InputFileError(self.path, f"no sheet named {sheet!r} (sheets: {names})")
+            order = [sheet]
+        else:
+            order = [s.name for s in sheets if s.visible] or [s.name for s in sheets[:1]]
+        types = ([self.dictionary.record_type(record_type)] if record_type
+                 else list(self.dictionary.record_types.values()))
+        chosen: tuple[str, list[SourceRow], Iterator[SourceRow], _Candidate | None] | None = None
+        for name in order:
+            stream = iter(self._reader.rows(name))
+            buffered = self._scan(stream)
+            best = self._best(buffered, types, mapping)
+            if chosen is None or (best is not None and not best.missing and
+                                  (chosen[3] is None or chosen[3].missing)):
+                if chosen is not None:
+                    _close(chosen[2])
+                chosen = (name, buffered, stream, best)
+            else:
+                _close(stream)
+            if best is not None and not best.missing:
+                break
+        assert chosen is not None
+        name, buffered, stream, best = chosen
+        if best is None:
+            if not buffered:
+                raise InputFileError(self.path, "no data: the sheet has no rows")
+            raise InputFileError(
+                self.path,
+                f"no header row recognised in the first {HEADER_SCAN_ROWS} rows; pass --type and --mapping")
+        if record_type is None:
+            self._check_ambiguous(buffered, types, mapping, best)
+        self.sheet = name
+        self.record_type = best.record.name
+        self.record = best.record
+        self.header_row = buffered[best.header_index].number
+        self.headers = [cell_text(v).strip() for v in buffered[best.header_index].values]
+        self.columns = best.columns
+        self.mapping = {self.headers[i] or f"column {i + 1}": f for i, f in best.columns.items()}
+        for missing in best.missing:
+            self.file_issues.append(make_violation(
+                "HEADER_MISSING", None, missing, None,
+                f"No column for the required field “{missing.replace('_', ' ')}” was found in the header row "
+                f"(row {self.header_row}).", record_citation=self.record.citation))
+        self._pending = buffered[best.header_index + 1:]
+        self._stream = stream
+        self.validator = RowValidator(self.record_type, self.policy, self.as_of, self.reference,
+                                      dictionary=self.dictionary)
+
+    def _scan(self, stream: Iterator[SourceRow]) -> list[SourceRow]:
+        buffered: list[SourceRow] = []
+        for row in stream:
+            if not row.is_blank():
+                buffered.append(row)
+                if len(buffered) >= HEADER_SCAN_ROWS:
+                    break
+        return buffered
+
+    def _best(self, rows: list[SourceRow], types: list[RecordType], mapping: Mapping[str, str] | None
+              ) -> _Candidate | None:
+        best: _Candidate | None = None
+        for index, row in enumerate(rows):
+            headers = [cell_text(v).strip() for v in row.values]
+            for record in types:
+                columns = _map_with_override(record, headers, mapping)
+                if not columns:
+                    continue
+                cand = _Candidate(record, index, columns)
+                if cand.score < 2 and len(types) > 1:
+                    continue
+                if best is None or cand.rank() > best.rank():
+                    best = cand
+        return best
+
+    def _check_ambiguous(self, rows: list[SourceRow], types: list[RecordType], mapping: Mapping[str, str] | None,
+                         best: _Candidate) -> None:
+        headers = [cell_text(v).strip() for v in rows[best.header_index].values]
+        rivals = []
+        for record in types:
+            if record is best.record:
+                continue
+            columns = _map_with_override(record, headers, mapping)
+            if columns:
+                cand = _Candidate(record, best.header_index, columns)
+                if cand.rank()[:2] == best.rank()[:2]:
+                    rivals.append(record.name)
+        if rivals:
+            names = " or ".join([best.record.name, *rivals])
+            raise UserError(f"{self.path}: the headers fit {names} equally well; pass --type")
+
+    # -- streaming ------------------------------------------------------------------------------------------------
+
+    def results(self) -> Iterator[RowResult]:
+        """Stream the validated data rows (blank rows skipped and not counted)."""
+        validator = self.validator
+        by_field: dict[str, list[int]] = {}
+        for index, name in self.columns.items():
+            by_field.setdefault(name, []).append(index)
+        mapped = tuple(n for n in validator.field_names if n in by_field)
+        plan = validator.plan_for(mapped)
+        picks = [by_field[n][0] for n in mapped]
+        multi = [(mapped.index(n), idx) for n, idx in by_field.items() if len(idx) > 1]
+        getter: Callable[[list[Any]], Sequence[Any]]
+        if len(picks) == 1:
+            only = picks[0]
+            getter = lambda vals: (vals[only],)  # noqa: E731
+        elif picks:
+            getter = itemgetter(*picks)  # type: ignore[assignment]
+        else:
+            getter = lambda vals: ()  # noqa: E731
+        width = max(self.columns, default=-1) + 1
+        filler: list[Any] = [""] * width
+        field_of_col = dict(self.columns)
+        key_field = validator.key_field if validator.key_field in by_field else None
+        keys = KeySet() if key_field else None
+        check = validator.check_cells
+        text_cells = getattr(self._reader, "format", "") in ("csv", "tsv", "txt")
+        progress = self.progress
+        bytes_done: Callable[[], int] = getattr(self._reader, "bytes_done", lambda: 0)
+        bytes_total = int(getattr(self._reader, "bytes_total", 0) or _size(self.path))
+        count = 0
+
+        def source() -> Iterator[SourceRow]:
+            yield from self._pending
+            self._pending = []
+            yield from self._stream
+
+        for src in source():
+            vals = src.values
+            if not any(vals):
+                continue
+            first = vals[0]
+            if (first is None or (first.__class__ is str and not first.strip())) and src.is_blank():
+                continue
+            if len(vals) < width:
+                vals = vals + filler
+            cells = getter(vals)
+            if multi:
+                cells = list(cells)
+                for pos, idx in multi:
+                    parts = [cell_text(vals[i]).strip() for i in idx]
+                    cells[pos] = ", ".join(p for p in parts if p)
+            merged: frozenset[str] = frozenset()
+            if src.merged_columns:
+                merged = frozenset(field_of_col[c] for c in src.merged_columns if c in field_of_col)
+            result = check(plan, src.number, cells, src.hidden, merged, text_cells)
+            if keys is not None:
+                key = result.values.get(key_field)  # type: ignore[arg-type]
+                if key and not keys.add(key):
+                    result.violations.append(validator.duplicate_violation(src.number, key))
+            count += 1
+            if result.violations and not result.is_valid:
+                self.invalid_rows += 1
+            else:
+                self.valid_rows += 1
+            self.rows_read = count
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(count, bytes_done(), bytes_total)
+            yield result
+        self.rows_read = count
+        if progress is not None:
+            progress(count, bytes_total, bytes_total)
+
+    @property
+    def notes(self) -> list[Any]:
+        return self._reader.notes()
+
+    def close(self) -> None:
+        self._reader.close()
+
+    def __enter__(self) -> ValidationRun:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def _close(stream: Iterator[SourceRow]) -> None:
+    close = getattr(stream, "close", None)
+    if close is not None:
+        close()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def open_validation(path: Path | str, *, record_type: str | None = None, sheet: str | None = None,
+                    mapping: Mapping[str, str] | Path | None = None, as_of: dt.date | None = None,
+                    policy: Policy | None = None, reference: ReferenceData | None = None,
+                    progress: ProgressCallback | None = None) -> ValidationRun:
+    """Open ``path`` for validation (a context manager). Raises ``UserError``/``InputFileError`` (exit 2) when the
+    file cannot be read or its record type cannot be told; a missing required column is a file issue instead."""
+    return ValidationRun(Path(path), record_type=record_type, sheet=sheet, mapping=mapping, as_of=as_of,
+                         policy=policy, reference=reference, progress=progress)
+
+
+def summarize(violations: list[Violation]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for v in violations:
+        counts[v.code] = counts.get(v.code, 0) + 1
+    return counts
+
+
+_ = Severity  # re-exported for callers that import it from here
