@@ -124,11 +124,14 @@ class StructuralChecker:
 class EngineChecker:
     """``app.validation.engine.RowValidator`` per record type and as-of date (cached)."""
 
-    def __init__(self, policy_file: Path | None = None) -> None:
+    def __init__(self, policy_file: Path | None = None, reference: Any = None) -> None:
         from app.validation.engine import RowValidator  # noqa: F401 - fail early when the engine is missing
         from app.validation.policy import load_policy
 
         self._policy = load_policy(policy_file)
+        self._reference = (
+            reference  # app.validation.reference.ReferenceData: AWARD_/LOCATION_UNKNOWN warnings
+        )
         self._validators: dict[tuple[str, dt.date], Any] = {}
         self._known: dict[str, set[str]] = {}
         self._lock = threading.Lock()
@@ -144,7 +147,7 @@ class EngineChecker:
             if validator is None:
                 from app.validation.engine import RowValidator
 
-                validator = RowValidator(record_type, self._policy, as_of)
+                validator = RowValidator(record_type, self._policy, as_of, self._reference)
                 if len(self._validators) > 64:
                     self._validators.clear()
                 self._validators[key] = validator
@@ -180,10 +183,10 @@ def _without_row(v: Violation) -> Violation:
     )
 
 
-def default_checker(policy_file: Path | None = None) -> RecordChecker:
-    """The engine when available, else the structural fallback (logged)."""
+def default_checker(policy_file: Path | None = None, reference: Any = None) -> RecordChecker:
+    """The engine when available (with the portal's reference data), else the structural fallback (logged)."""
     try:
-        return EngineChecker(policy_file)
+        return EngineChecker(policy_file, reference)
     except ImportError as exc:
         log.warning("app.validation.engine not available (%s); the portal checks required fields only", exc)
         return StructuralChecker()

@@ -211,6 +211,7 @@ def start_portal(
                 raise ValueError(f"unknown portal option {name!r}")
             setattr(config, name, value)
         app, portal = create_app(config, store)
+        portal.checker  # noqa: B018 - load the validation rules now, not on the first batch
         asgi: ASGIApp = app
         faults: FaultInjector | None = None
         if fault_rate > 0:

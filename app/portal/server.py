@@ -235,8 +235,18 @@ class Portal:
     @property
     def checker(self) -> RecordChecker:
         if self._checker is None:
-            self._checker = default_checker(self.config.policy_file)
+            self._checker = default_checker(self.config.policy_file, self._reference_data())
         return self._checker
+
+    def _reference_data(self) -> Any:
+        """The portal's awards and locations as the engine's ReferenceData (None when unavailable)."""
+        try:
+            from app.validation.reference import ReferenceData
+        except ImportError:
+            return None
+        awards = [json.loads(r["data"])["award_number"] for r in self.store.query("SELECT data FROM awards")]
+        places = [json.loads(r["data"]) for r in self.store.query("SELECT data FROM locations")]
+        return ReferenceData.build(awards=awards, locations=[(p["building"], p["room"]) for p in places])
 
     async def db(self, fn: Callable[..., T], *args: Any) -> T:
         return await anyio.to_thread.run_sync(lambda: fn(*args))
