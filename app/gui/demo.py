@@ -27,7 +27,9 @@ DEMO_ENV = (
     "LABSYNC_CLIENT_SECRET",
     "LABSYNC_CA_BUNDLE",
     "LABSYNC_SYNC_INTERVAL",
+    "LABSYNC_LAB",
 )
+DEMO_LAB = "LAB-A"  # the reference portal's demo client may submit for every lab; the demo speaks for one
 
 
 @dataclass
@@ -86,6 +88,7 @@ def start_demo(*, with_portal: bool = True, home: Path | None = None) -> DemoCon
             os.environ["LABSYNC_PORTAL_URL"] = portal.url
             os.environ["LABSYNC_CLIENT_ID"] = portal.client_id
             os.environ["LABSYNC_CLIENT_SECRET"] = portal.client_secret
+            os.environ["LABSYNC_LAB"] = DEMO_LAB
             _register_secret(portal.client_secret)
             if getattr(portal, "ca_bundle", None):
                 os.environ["LABSYNC_CA_BUNDLE"] = str(portal.ca_bundle)

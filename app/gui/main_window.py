@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QApplication,
     QCheckBox,
@@ -73,6 +74,10 @@ MAX_RECENT = 8
 
 class GridView(QTableView):
     """The grid: Enter/F2 edit, Ctrl+D fills down (handled by the window's action)."""
+
+    @staticmethod
+    def delegate_hint() -> QAbstractItemDelegate.EndEditHint:
+        return QAbstractItemDelegate.EndEditHint.NoHint
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
