@@ -34,7 +34,7 @@ def sniff_delimiter(text: str, preferred: str = ",") -> str:
     if len(lines) > 1 and len(text) >= limits.SNIFF_BYTES // 2:
         lines = lines[:-1]  # the last line of a truncated sample may be cut short
     lines = lines[:200]
-    best, best_score = preferred, (0, 0, 0)
+    best, best_score = preferred, (0.0, 0, 0)
     for delim in DELIMITERS:
         try:
             widths = [len(rec) for rec in csv.reader(lines, delimiter=delim, strict=False) if rec]
@@ -45,7 +45,8 @@ def sniff_delimiter(text: str, preferred: str = ",") -> str:
         modal = max(set(widths), key=widths.count)
         if modal < 2:
             continue
-        score = (widths.count(modal), int(delim == preferred), modal)
+        consistency = round(widths.count(modal) / len(widths), 2)
+        score = (consistency, modal, int(delim == preferred))
         if score > best_score:
             best, best_score = delim, score
     return best

@@ -55,6 +55,8 @@ class Encoding:
     label: str
 
 
+_CP1252 = Encoding("cp1252", CP1252_HOLES, 0, "Windows-1252 (cp1252)")
+
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32 LE (BOM)"),
     (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32 BE (BOM)"),
@@ -103,17 +105,55 @@ def detect(sample: bytes, *, complete: bool) -> Encoding:
         return Encoding("utf-8", UTF8_CP1252_FALLBACK, 0, "ASCII/UTF-8")
     if _utf8_prefix_ok(sample, complete):
         return Encoding("utf-8", UTF8_CP1252_FALLBACK, 0, "UTF-8")
-    matches = charset_normalizer.from_bytes(sample)
-    best = matches.best()
+    return _legacy(sample)
+
+
+def _legacy(sample: bytes) -> Encoding:
+    """Pick a single-byte/legacy codec. charset-normalizer is weak on short, mostly-ASCII tables (it calls a
+    cp1252 micro sign Shift_JIS), so cp1252, what Excel and Windows write, wins unless the best guess reads
+    the
+    sample as a recognisably more coherent language (Greek, Hebrew, Turkish, Korean, ...) than cp1252 does."""
+    best = charset_normalizer.from_bytes(sample).best()
     if best is None:
         raise NotTextError("not text in any known encoding")
-    for match in matches:
-        # Short samples fit several single-byte codecs equally well; Excel and Windows write cp1252, so it
-        # wins
-        # whenever it reads the sample about as cleanly as the best guess.
-        if _normal(match.encoding) in _WESTERN and match.chaos <= best.chaos + 0.05:
-            return Encoding("cp1252", CP1252_HOLES, 0, "Windows-1252 (cp1252)")
-    return Encoding(best.encoding, "strict", 0, best.encoding)
+    if _normal(best.encoding) in _WESTERN or _same_text(sample, best.encoding):
+        return _CP1252
+    if not _plausible_cp1252(sample) or _more_coherent(sample, best.encoding, best.coherence):
+        return Encoding(best.encoding, "strict", 0, f"{best.encoding} (detected)")
+    return _CP1252
+
+
+def _more_coherent(sample: bytes, codec: str, coherence: float) -> bool:
+    """Does a language read from the sample clearly better than under cp1252? Windows/ISO code pages need a
+    small lead; DOS, Mac and other rarely exported code pages a large one (they fit short samples by
+    chance)."""
+    windows = _normal(codec).startswith(("cp125", "iso8859", "koi8", "big5", "gb", "cp9", "euc", "shift"))
+    floor, margin = (0.3, 0.04) if windows else (0.5, 0.1)
+    if coherence < floor:
+        return False
+    western = charset_normalizer.from_bytes(sample, cp_isolation=["cp1252"]).best()
+    return western is None or coherence >= western.coherence + margin
+
+
+_CP1252_SYMBOLS = set("µ°©®±²³€“”‘’„–—•…·™§¼½¾×÷¿¡«»")
+
+
+def _plausible_cp1252(sample: bytes) -> bool:
+    """cp1252 decodes the sample to text whose non-ASCII characters are Latin letters or common symbols
+    (a cp949/Big5 sample decodes to runs of ¡¢£¤-style symbols and C1 controls instead)."""
+    high = sample.translate(None, bytes(range(128)))
+    if not high:
+        return True
+    text = high.decode("cp1252", errors="replace")
+    good = sum(1 for ch in text if ch.isalpha() or ch in _CP1252_SYMBOLS)
+    return good >= 0.9 * len(text)
+
+
+def _same_text(sample: bytes, codec: str) -> bool:
+    try:
+        return sample.decode(codec) == sample.decode("cp1252", errors=CP1252_HOLES)
+    except (UnicodeDecodeError, LookupError):
+        return False
 
 
 def _normal(codec: str) -> str:

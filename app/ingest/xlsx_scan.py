@@ -63,20 +63,19 @@ def column_index(letters: bytes) -> int:
 def _chunks(zf: zipfile.ZipFile, member: str, scan: SheetScan) -> Iterator[bytes]:
     """Inflate ``member`` chunk by chunk, refusing a text run (no ``<``) longer than the cell cap."""
     run = 0
-    tail = b""
+    row: int | None = None  # the last <row r=".."> seen, to name the row of an oversized cell
     with zf.open(member) as f:
         while chunk := f.read(_CHUNK):
             scan.bytes_read += len(chunk)
             first = chunk.find(b"<")
-            if first < 0:
-                run += len(chunk)
-            else:
-                run += first
+            run += len(chunk) if first < 0 else first
             if run > limits.MAX_CELL_CHARS:
-                raise OversizedCell(_last_row(tail + chunk[: max(first, 0)]))
+                raise OversizedCell(row)
             if first >= 0:
                 run = len(chunk) - chunk.rfind(b"<") - 1
-            tail = (tail + chunk)[-_OVERLAP:] if first < 0 else chunk[-_OVERLAP:]
+                at = chunk.rfind(b"row ")
+                if at >= 0:
+                    row = _last_row(chunk[max(0, at - 40) : at + 400]) or row
             yield chunk
 
 
