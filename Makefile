@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run demo test test-fast lint typecheck bench package screenshots clean
+.PHONY: install run demo test test-fast lint typecheck bench package package-onefile screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "LabSync needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
@@ -37,6 +37,11 @@ bench: install
 
 package: install
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build packaging/labsync.spec
+	@if [ "$$(uname -s)" = "Linux" ]; then sh packaging/linux/make-tarball.sh; else du -sh dist/labsync dist/LabSync.app 2>/dev/null || true; fi
+
+package-onefile: install
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist/onefile --workpath build/onefile packaging/labsync.spec -- --onefile
+	@du -h dist/onefile/labsync*
 
 screenshots: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py

@@ -332,3 +332,14 @@ def test_parse_override() -> None:
         parse_override("batch_size")
     with pytest.raises(ConfigError, match="unknown setting"):
         parse_override("nope=1")
+
+
+def test_the_example_site_file_shipped_to_it_is_valid(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / "packaging" / "site.example.toml"
+    site = write_site(example.read_text(encoding="utf-8"))
+    (site.parent / "campus-ca.pem").write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    settings = load_settings()
+    assert settings.portal_url == "https://research-portal.example.edu/api"
+    assert settings.ca_bundle == site.parent / "campus-ca.pem"
+    assert settings.is_locked("portal_url")
+    assert settings.source_of("batch_size") == "site"
