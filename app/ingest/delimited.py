@@ -1,12 +1,9 @@
 """Streaming reader for delimited text: CSV, TSV and Excel's "Unicode text" (.txt, UTF-16 LE, tab-separated).
 
 The hot loop is ``csv.reader`` over a ``TextIOWrapper`` fed by C-level ``readline`` calls; the only Python
-work per
-record is building the :class:`SourceRow`. Every cell is a ``str`` exactly as written ("" for an empty
-cell); rows may
-be ragged (as many cells as the record has). ``SourceRow.number`` is the record number (header record = 1);
-a blank
-line is a record with no cells, so numbers match the rows Excel shows.
+work per record is building the :class:`SourceRow`. Every cell is a ``str`` exactly as written ("" for an
+empty cell); rows may be ragged (as many cells as the record has). ``SourceRow.number`` is the record number
+(header record = 1); a blank line is a record with no cells, so numbers match the rows Excel shows.
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
 """Decide the text encoding of a delimited file from a leading sample of its bytes.
 
 Order: a byte-order mark; then a strict UTF-8 trial; then charset-normalizer. A file whose sample is plain
-ASCII is
-read as UTF-8 with a cp1252 fallback for any stray byte later in the file, so a legacy micro sign on row
-900 000
-still comes through as ``µ`` instead of failing or turning into mojibake.
+ASCII is read as UTF-8 with a cp1252 fallback for any stray byte later in the file, so a legacy micro sign on
+row 900 000 still comes through as ``µ`` instead of failing or turning into mojibake.
 """
 
 from __future__ import annotations
@@ -46,8 +44,7 @@ class NotTextError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Encoding:
-    """How to decode a file: the Python codec, the error handler, the BOM length to skip, and a human
-    label."""
+    """How to decode a file: Python codec, error handler, BOM length to skip, and a label for people."""
 
     codec: str
     errors: str
@@ -109,10 +106,12 @@ def detect(sample: bytes, *, complete: bool) -> Encoding:
 
 
 def _legacy(sample: bytes) -> Encoding:
-    """Pick a single-byte/legacy codec. charset-normalizer is weak on short, mostly-ASCII tables (it calls a
-    cp1252 micro sign Shift_JIS), so cp1252, what Excel and Windows write, wins unless the best guess reads
-    the
-    sample as a recognisably more coherent language (Greek, Hebrew, Turkish, Korean, ...) than cp1252 does."""
+    """Pick a single-byte/legacy codec.
+
+    charset-normalizer is weak on short, mostly-ASCII tables (it calls a cp1252 micro sign Shift_JIS), so
+    cp1252, what Excel and Windows write, wins unless the best guess reads the sample as a recognisably more
+    coherent language (Greek, Hebrew, Turkish, Korean, ...) than cp1252 does.
+    """
     best = charset_normalizer.from_bytes(sample).best()
     if best is None:
         raise NotTextError("not text in any known encoding")
@@ -124,9 +123,11 @@ def _legacy(sample: bytes) -> Encoding:
 
 
 def _more_coherent(sample: bytes, codec: str, coherence: float) -> bool:
-    """Does a language read from the sample clearly better than under cp1252? Windows/ISO code pages need a
-    small lead; DOS, Mac and other rarely exported code pages a large one (they fit short samples by
-    chance)."""
+    """Does a language read from the sample clearly better than under cp1252?
+
+    Windows/ISO code pages need a small lead; DOS, Mac and other rarely exported code pages a large one (they
+    fit short samples by chance).
+    """
     windows = _normal(codec).startswith(("cp125", "iso8859", "koi8", "big5", "gb", "cp9", "euc", "shift"))
     floor, margin = (0.3, 0.04) if windows else (0.5, 0.1)
     if coherence < floor:
@@ -139,8 +140,8 @@ _CP1252_SYMBOLS = set("µ°©®±²³€“”‘’„–—•…·™§¼½¾
 
 
 def _plausible_cp1252(sample: bytes) -> bool:
-    """cp1252 decodes the sample to text whose non-ASCII characters are Latin letters or common symbols
-    (a cp949/Big5 sample decodes to runs of ¡¢£¤-style symbols and C1 controls instead)."""
+    """cp1252 decodes the sample to text whose non-ASCII characters are Latin letters or common symbols (a
+    cp949/Big5 sample decodes to runs of ¡¢£¤-style symbols and C1 controls instead)."""
     high = sample.translate(None, bytes(range(128)))
     if not high:
         return True

@@ -1,12 +1,10 @@
 """Data types the readers produce (the contract between ingest and validation).
 
 A reader turns a file into a stream of :class:`SourceRow` for one sheet. Values are kept as the file holds
-them:
-text stays text (``"00123"``), Excel numbers arrive as ``int``/``float``/``Decimal`` (an integral float is
-an ``int``),
-Excel dates as ``date``/``datetime``, Excel error values as :class:`ExcelError`. Nothing is normalized here
-beyond
-decoding (encodings, ``_x000D_`` escapes); normalization and checks belong to ``app.validation``.
+them: text stays text (``"00123"``), Excel numbers arrive as ``int``/``float``/``Decimal`` (an integral float
+is an ``int``), Excel dates as ``date``/``datetime``, Excel error values as :class:`ExcelError`. Nothing is
+normalized here beyond decoding (encodings, ``_x000D_`` escapes); normalization and checks belong to
+``app.validation``.
 """
 
 from __future__ import annotations
@@ -45,11 +43,9 @@ class SourceRow:
     """One physical row as read: its number as the user sees it, its cells, and what Excel hid or merged.
 
     ``number`` is the Excel row number for workbooks, and the record number for delimited text (the header
-    record
-    is 1; a record spanning several lines because of a quoted newline counts once).
-    ``merged_columns`` holds the 0-based column indexes whose value was copied from a merged range's
-    top-left cell
-    (the top-left cell itself is not included).
+    record is 1; a record spanning several lines because of a quoted newline counts once). ``merged_columns``
+    holds the 0-based column indexes whose value was copied from a merged range's top-left cell (the top-left
+    cell itself is not included).
     """
 
     number: int
@@ -71,8 +67,7 @@ class SheetInfo:
 
 @dataclass(frozen=True, slots=True)
 class ReadNote:
-    """Something the reader wants the user to know about the file as a whole (e.g. the encoding it
-    detected)."""
+    """Something the reader wants the user to know about the whole file (e.g. the encoding it detected)."""
 
     code: str
     message: str

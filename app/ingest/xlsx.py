@@ -1,15 +1,12 @@
 """XLSX/XLSM reader: cell values from python-calamine, Excel's extras from our own XML scan.
 
 Values: text stays ``str`` (empty cells are ``None``); numbers are ``int`` when integral, else ``float``;
-dates in
-both the 1900 and 1904 systems are ``date``/``datetime``; a time of day is an ISO ``"HH:MM:SS"`` string and a
-duration an ``"[h]:mm:ss"`` string (CellValue has no time type); Excel error values are
-:class:`ExcelError`; cached
-values of formulas are returned (never the formula). ``SourceRow.number`` is the Excel row number, columns are
-aligned so that index 0 is column A. Merged ranges copy the top-left value into every covered cell (those
-columns are
-listed in ``merged_columns``); hidden rows are read and flagged. Hidden and very-hidden sheets are listed by
-``sheets()`` but only read when named.
+dates in both the 1900 and 1904 systems are ``date``/``datetime``; a time of day is an ISO ``"HH:MM:SS"``
+string and a duration an ``"[h]:mm:ss"`` string (CellValue has no time type); Excel error values are
+:class:`ExcelError`; cached values of formulas are returned (never the formula). ``SourceRow.number`` is the
+Excel row number, columns are aligned so that index 0 is column A. Merged ranges copy the top-left value into
+every covered cell (those columns are listed in ``merged_columns``); hidden rows are read and flagged. Hidden
+and very-hidden sheets are listed by ``sheets()`` but only read when named.
 """
 
 from __future__ import annotations

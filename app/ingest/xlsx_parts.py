@@ -1,11 +1,9 @@
 """Locate a workbook's parts: the workbook part, each sheet's name, visibility and XML part, and shared
 strings.
 
-Follows the package relationships (so non-``xl/`` layouts work), falls back to the conventional paths when
-a writer
-left them out, and matches elements by local name (so Strict OOXML namespaces work too). Parsed with
-defusedxml;
-these parts are small.
+Follows the package relationships (so non-``xl/`` layouts work), falls back to the conventional paths when a
+writer left them out, and matches elements by local name (so Strict OOXML namespaces work too). Parsed with
+defusedxml; these parts are small.
 """
 
 from __future__ import annotations

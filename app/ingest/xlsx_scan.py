@@ -2,10 +2,8 @@
 Excel error cells (calamine gives an error cell as ""), plus the oversized-cell guard.
 
 The pass never builds a tree: it inflates the part in 1 MiB chunks (capped by the declared size; the CRC is
-checked
-at the end) and looks for a few byte needles (``hidden="``, ``t="e"``, ``mergeCell``) with ``bytes.find``,
-parsing
-only the tags they occur in. Cost: about the speed of inflating the part.
+checked at the end) and looks for a few byte needles (``hidden="``, ``t="e"``, ``mergeCell``) with
+``bytes.find``, parsing only the tags they occur in. Cost: about the speed of inflating the part.
 """
 
 from __future__ import annotations
@@ -128,9 +126,8 @@ def _scan_hidden(buf: bytes, end: int, scan: SheetScan) -> None:
 
 
 def _scan_errors(buf: bytes, end: int, final: bool, scan: SheetScan) -> int:
-    """Record ``t="e"`` cells that start before ``end``; returns a possibly earlier ``end`` so that a cell
-    cut by
-    the chunk boundary is scanned with the next chunk."""
+    """Record ``t="e"`` cells that start before ``end``; returns a possibly earlier ``end`` so that a cell cut
+    by the chunk boundary is scanned with the next chunk."""
     pos = buf.find(b't="e"', 0, end)
     while pos >= 0:
         start = _tag_start(buf, pos)
@@ -180,8 +177,7 @@ def scan_text_runs(zf: zipfile.ZipFile, member: str) -> int | None:
 
 
 def find_shared_string_row(zf: zipfile.ZipFile, member: str, index: int) -> int | None:
-    """The first Excel row whose cell uses shared string ``index`` (to name the row of an oversized
-    string)."""
+    """The first Excel row with a cell using shared string ``index`` (names the row of an oversized one)."""
     needle = re.compile(rb"<(?:[\w.-]+:)?c\b[^>]*>\s*<(?:[\w.-]+:)?v>" + str(index).encode() + rb"</")
     carry = b""
     with zf.open(member) as f:

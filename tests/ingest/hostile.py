@@ -91,9 +91,9 @@ def raw_workbook(
     workbook_pr: str = "",
     big_shared: int = 0,
 ) -> Path:
-    """A hand-made minimal workbook: one sheet "Data" with ``sheet_data`` (the <row> elements) and optional
-    shared
-    strings; ``big_shared`` MiB of "x" are appended as one more shared string (index len(shared))."""
+    """A hand-made minimal workbook: one sheet "Data" with ``sheet_data`` (its <row> elements) and optional
+    shared strings; ``big_shared`` MiB of letters are appended as one more shared string (index
+    ``len(shared)``)."""
     sst = shared is not None or big_shared
     rels = f'<Relationship Id="rId1" Type="{DOC}/worksheet" Target="worksheets/sheet1.xml"/>'
     if sst:
@@ -102,8 +102,8 @@ def raw_workbook(
         z.writestr(
             "[Content_Types].xml",
             '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels"
-            ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
             '<Override PartName="/xl/workbook.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
