@@ -55,8 +55,9 @@ class Pki:
             args["client_ca"] = self.ca.bundle
         return args
 
-    def client_context(self, *, with_client_cert: bool = False,
-                       minimum: ssl.TLSVersion = ssl.TLSVersion.TLSv1_3) -> ssl.SSLContext:
+    def client_context(
+        self, *, with_client_cert: bool = False, minimum: ssl.TLSVersion = ssl.TLSVersion.TLSv1_3
+    ) -> ssl.SSLContext:
         return client_context(self.ca.bundle, self.client if with_client_cert else None, minimum=minimum)
 
 
@@ -68,9 +69,13 @@ def make_pki(directory: Path, *, client_name: str = "labsync-client") -> Pki:
     return Pki(directory=directory, ca=ca, server=server, client=client)
 
 
-def client_context(ca_bundle: Path, client: Issued | None = None, *,
-                   minimum: ssl.TLSVersion = ssl.TLSVersion.TLSv1_3,
-                   maximum: ssl.TLSVersion | None = None) -> ssl.SSLContext:
+def client_context(
+    ca_bundle: Path,
+    client: Issued | None = None,
+    *,
+    minimum: ssl.TLSVersion = ssl.TLSVersion.TLSv1_3,
+    maximum: ssl.TLSVersion | None = None,
+) -> ssl.SSLContext:
     """An SSLContext for httpx's ``verify=``: trusts ``ca_bundle``; optional client cert; TLS bounds."""
     ctx = ssl.create_default_context(cafile=str(ca_bundle))
     ctx.minimum_version = minimum
@@ -86,9 +91,13 @@ def tls12_only_client_context(ca_bundle: Path) -> ssl.SSLContext:
     return client_context(ca_bundle, minimum=ssl.TLSVersion.TLSv1_2, maximum=ssl.TLSVersion.TLSv1_2)
 
 
-def server_context(server: Issued, *, client_ca: Path | None = None,
-                   minimum: ssl.TLSVersion = ssl.TLSVersion.TLSv1_3,
-                   maximum: ssl.TLSVersion | None = None) -> ssl.SSLContext:
+def server_context(
+    server: Issued,
+    *,
+    client_ca: Path | None = None,
+    minimum: ssl.TLSVersion = ssl.TLSVersion.TLSv1_3,
+    maximum: ssl.TLSVersion | None = None,
+) -> ssl.SSLContext:
     """A server-side context, e.g. for a TLS 1.2-only test server (``minimum=maximum=TLSv1_2``)."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.minimum_version = minimum
