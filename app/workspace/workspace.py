@@ -20,6 +20,7 @@ from app import __version__
 from app.errors import UnlockError, UserError
 from app.paths import Paths, current_paths, ensure_private_dir
 from app.workspace import _db
+from app.workspace import keys as _keys
 from app.workspace._db import Connection
 from app.workspace._edits import EditMixin
 from app.workspace._export import ExportMixin
@@ -40,7 +41,6 @@ from app.workspace.keys import (
     read_salt,
     resolve_key,
     unwrap_audit_key,
-    usable_keyring,
     wrap_audit_key,
 )
 from app.workspace.schema import MIGRATIONS, SCHEMA_VERSION, schema_version
@@ -335,7 +335,7 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
             raise UserError("a plain (benchmark) store has no key")
         store: KeyringStore | None = None
         if new_passphrase is None:
-            backend = usable_keyring()
+            backend = _keys.usable_keyring()
             if backend is None:
                 raise UserError(
                     "no usable OS keyring to hold a new random key: give a new passphrase instead"
@@ -367,7 +367,7 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
             if store is not None:
                 store.promote_pending()
             elif self._key.source == SOURCE_KEYRING:
-                old_backend = usable_keyring()
+                old_backend = _keys.usable_keyring()
                 if old_backend is not None:
                     KeyringStore(old_backend, self.path).forget()
             self._key = new_key

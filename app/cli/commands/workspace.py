@@ -78,15 +78,15 @@ def run_info(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(info, indent=2, sort_keys=True))
         return 0
-    print(f"path:                 {info['path']}")
-    print(f"schema version:       {info['schema_version']} (latest {info['schema_latest']})")
-    print(f"journal mode:         {info['journal_mode']}")
+    print(f"path:                  {info['path']}")
+    print(f"schema version:        {info['schema_version']} (latest {info['schema_latest']})")
+    print(f"journal mode:          {info['journal_mode']}")
     for key, value in info["cipher"].items():
-        print(f"{key + ":":<22}{value}")
+        print(f"{key + ':':<23}{value}")
     for name, size in info["sizes"].items():
-        print(f"{name + ":":<22}{_human(size)}")
-    print("counts:               " + ", ".join(f"{k} {v}" for k, v in info["counts"].items()))
-    print("outbox:               " + ", ".join(f"{k} {v}" for k, v in info["outbox"].items()))
+        print(f"{name + ':':<23}{_human(size)}")
+    print("counts:                " + ", ".join(f"{k} {v}" for k, v in info["counts"].items()))
+    print("outbox:                " + ", ".join(f"{k} {v}" for k, v in info["outbox"].items()))
     return 0
 
 

@@ -1,0 +1,194 @@
+"""Import, lazy rows, edits/undo with DUPLICATE_KEY re-check, export; all on a real SQLCipher file."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fakes import FakeValidation
+
+from app.errors import UserError
+from app.workspace import Workspace
+
+
+def codes(row: object) -> list[str]:
+    return sorted(v.code for v in row.violations)  # type: ignore[attr-defined]
+
+
+def test_import_stores_rows_results_and_metadata(ws: Workspace, make_csv: Callable[..., Path]) -> None:
+    path = make_csv()
+    batch = ws.import_file(path)
+    assert batch.row_count == 5
+    assert batch.invalid_count == 2  # bad row, duplicate
+    assert batch.warning_rows == 1  # qty "x"
+    assert batch.record_type == "chem" and batch.classification == "OSHA_INVENTORY"
+    assert batch.policy_version == "fake-1"
+    assert batch.mapping == {"CAS": "cas", "Name": "name", "Qty": "qty"}
+    import hashlib
+
+    assert batch.source_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert ws.fields(batch.id) == ["cas", "name", "qty"]
+    ids = ws.row_ids(batch.id)
+    rows = ws.rows_by_id(ids)
+    assert [r.row_no for r in rows] == [2, 3, 4, 5, 6]
+    assert rows[0].raw == {"cas": "7732-18-5", "name": "Water", "qty": "1"}
+    assert codes(rows[2]) == ["CAS_FORMAT", "NAME_MISSING"]
+    assert codes(rows[3]) == ["DUPLICATE_KEY"]
+    assert ws.violation_counts(batch.id) == {"CAS_FORMAT": 1, "NAME_MISSING": 1, "DUPLICATE_KEY": 1,
+                                             "QTY_NOT_NUMBER": 1}
+    assert ws.batches()[0].id == batch.id
+    entries = list(ws.audit.entries(batch_id=batch.id))
+    assert [e.action for e in entries] == ["import"]
+    assert json.loads(entries[0].after or "{}")["rows"] == 5
+
+
+def test_lazy_rows_filters_and_order(ws: Workspace, make_csv: Callable[..., Path]) -> None:
+    first = ws.import_file(make_csv())
+    second = ws.import_file(make_csv())
+    ids = ws.row_ids(second.id)
+    assert len(ids) == 5 and set(ids).isdisjoint(ws.row_ids(first.id))
+    assert ws.row_count(second.id) == 5
+    invalid = ws.row_ids(second.id, only_invalid=True)
+    assert ws.row_count(second.id, only_invalid=True) == len(invalid) == 2
+    assert ws.row_ids(second.id, search="ethan") == [ids[1]]
+    assert ws.row_count(second.id, search="WATER") == 2
+    assert ws.row_ids(second.id, search="100%") == []
+    assert [r.id for r in ws.rows_by_id([ids[3], ids[0], 999_999])] == [ids[3], ids[0]]
+    with pytest.raises(UserError):
+        ws.row_ids(12345)
+
+
+def test_edit_revalidates_and_rechecks_duplicates(ws: Workspace, make_csv: Callable[..., Path]) -> None:
+    batch = ws.import_file(make_csv())
+    ids = ws.row_ids(batch.id)
+    # change the first Water's CAS: the later Water is no longer a duplicate
+    result = ws.edit_cell(ids[0], "cas", "7440-44-0")
+    assert result.edit_id is not None
+    assert result.changed_row_ids == [ids[3]]
+    assert codes(ws.row(ids[3])) == []
+    assert ws.batch(batch.id).invalid_count == 1
+    # give the bad row (row 4) Acetone's CAS: Acetone (row 6, later) becomes the duplicate
+    result = ws.edit_cell(ids[2], "cas", "67-64-1")
+    assert codes(result.row) == ["NAME_MISSING"]
+    assert result.changed_row_ids == [ids[4]]
+    assert codes(ws.row(ids[4])) == ["DUPLICATE_KEY"]
+    result = ws.edit_cell(ids[2], "name", "Acetone 2")
+    assert codes(result.row) == []
+    # the Ethanol row (row 3) takes Water's key: the later "Water again" (row 5) is a duplicate again
+    result = ws.edit_cell(ids[1], "cas", "7732-18-5")
+    assert result.changed_row_ids == [ids[3]]
+    assert codes(ws.row(ids[3])) == ["DUPLICATE_KEY"]
+    assert ws.batch(batch.id).invalid_count == 2
+    # no-op edit records nothing
+    assert ws.edit_cell(ids[1], "cas", "7732-18-5").edit_id is None
+    edits = [e for e in ws.audit.entries(batch_id=batch.id) if e.action == "edit"]
+    assert len(edits) == 4
+    assert json.loads(edits[0].before or "{}") == {"row": 2, "field": "cas", "value": "7732-18-5"}
+    assert json.loads(edits[0].after or "{}")["value"] == "7440-44-0"
+    assert ws.audit.verify().ok
+
+
+def test_undo_is_a_compensating_edit(ws: Workspace, make_csv: Callable[..., Path]) -> None:
+    batch = ws.import_file(make_csv())
+    ids = ws.row_ids(batch.id)
+    edit = ws.edit_cell(ids[0], "cas", "7440-44-0")
+    undo = ws.undo(edit.edit_id or 0)
+    assert undo.after == "7732-18-5" and undo.changed_row_ids == [ids[3]]
+    assert codes(ws.row(ids[3])) == ["DUPLICATE_KEY"]
+    assert ws.batch(batch.id).invalid_count == 2
+    with pytest.raises(UserError, match="already undone"):
+        ws.undo(edit.edit_id or 0)
+    later = ws.edit_cell(ids[1], "name", "Ethanol 96%")
+    ws.edit_cell(ids[1], "name", "Ethanol abs.")
+    with pytest.raises(UserError, match="changed again"):
+        ws.undo(later.edit_id or 0)
+    history = ws.edits(ids[0])
+    assert [h["undoes"] for h in history] == [None, edit.edit_id]
+    actions = [e.action for e in ws.audit.entries(batch_id=batch.id)]
+    assert actions.count("undo") == 1
+
+
+def test_edit_refuses_unknown_field_and_row(ws: Workspace, make_csv: Callable[..., Path]) -> None:
+    batch = ws.import_file(make_csv())
+    with pytest.raises(UserError):
+        ws.edit_cell(ws.row_ids(batch.id)[0], "no_such_field", "x")
+    with pytest.raises(UserError):
+        ws.edit_cell(10_000, "cas", "x")
+
+
+def test_edit_is_fast_on_a_large_batch(ws: Workspace, tmp_path: Path) -> None:
+    n = 200_000
+    path = tmp_path / "big.csv"
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["CAS", "Name", "Qty"])
+        for i in range(n):
+            w.writerow([f"{100000 + i}-00-{i % 10}", f"chem {i}", str(i % 50)])
+    batch = ws.import_file(path)
+    ids = ws.row_ids(batch.id)
+    assert len(ids) == n
+    timings = []
+    for i in range(20):
+        start = time.perf_counter()
+        ws.edit_cell(ids[i * 1000], "cas", f"{100000 + i * 1000 + 1}-00-{(i * 1000 + 1) % 10}")  # a duplicate key
+        timings.append(time.perf_counter() - start)
+    assert sorted(timings)[len(timings) // 2] < 0.05
+    page = ids[n // 2: n // 2 + 200]
+    start = time.perf_counter()
+    assert len(ws.rows_by_id(page)) == 200
+    assert time.perf_counter() - start < 0.2
+
+
+def test_export_neutralizes_formulas(ws: Workspace, make_csv: Callable[..., Path], tmp_path: Path) -> None:
+    rows = [("7732-18-5", "=HYPERLINK(\"http://x\")", "1"), ("64-17-5", "+1", "2"), ("67-64-1", "@SUM(A1)", "3"),
+            ("50-00-0", "\tTab", "4"), ("71-43-2", "-2+3", "5"), ("108-88-3", "Toluene", "6")]
+    batch = ws.import_file(make_csv(rows))
+    out = tmp_path / "out.csv"
+    assert ws.export(batch.id, out) == 6
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        names = [r[1] for r in csv.reader(fh)][1:]
+    assert names == ["'=HYPERLINK(\"http://x\")", "'+1", "'@SUM(A1)", "'\tTab", "'-2+3", "Toluene"]
+    from openpyxl import load_workbook
+
+    xlsx = tmp_path / "out.xlsx"
+    ws.export(batch.id, xlsx)
+    sheet = load_workbook(xlsx).active
+    values = [c.value for c in sheet["B"]][1:]
+    assert values == names
+    assert all(c.data_type == "s" for c in sheet["B"][1:])
+    assert [e.action for e in ws.audit.entries(batch_id=batch.id)][-2:] == ["export", "export"]
+
+
+def test_export_marks_violations_in_xlsx(ws: Workspace, make_csv: Callable[..., Path], tmp_path: Path) -> None:
+    batch = ws.import_file(make_csv())
+    xlsx = tmp_path / "v.xlsx"
+    ws.export(batch.id, xlsx)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(xlsx).active
+    bad = sheet["A4"]  # row 4 of the source is the third data row
+    assert bad.value == "bad" and bad.comment is not None and "CAS_FORMAT" in bad.comment.text
+    assert sheet["A2"].comment is None
+
+
+def test_reference_data_round_trip(ws: Workspace) -> None:
+    assert ws.reference_data("awards") is None
+    ws.store_reference("awards", {"pages": [{"items": [{"id": "A1"}]}]})
+    assert ws.reference_data("awards") == {"pages": [{"items": [{"id": "A1"}]}]}
+
+
+def test_two_workspace_handles_share_one_chain(labsync_home: Path, make_csv: Callable[..., Path]) -> None:
+    a = Workspace.open(validation=FakeValidation())
+    b = Workspace.open(validation=FakeValidation())
+    try:
+        batch = a.import_file(make_csv())
+        b.edit_cell(b.row_ids(batch.id)[0], "name", "Water (DI)")
+        a.submit(batch.id)
+        assert a.audit.verify().ok and b.audit.verify().ok
+    finally:
+        a.close()
+        b.close()
