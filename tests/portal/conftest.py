@@ -1,4 +1,4 @@
-"""Fixtures: a CA and certificates (tests/tls_helpers.py), and a reference portal over real TLS on 127.0.0.1."""
+"""Fixtures: a CA and certificates (tests/tls_helpers.py), a reference portal over real TLS on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-
-from app.portal.run import RunningPortal, start_portal
 from portal_support import AS_OF, PORTAL_OPTIONS
 from tls_helpers import Pki, make_pki
+
+from app.portal.run import RunningPortal, start_portal
 
 
 @pytest.fixture(scope="module")

@@ -8,14 +8,13 @@ import hashlib
 import secrets
 import urllib.parse
 import uuid
+from pathlib import Path
 from typing import Any
 
-from pathlib import Path
-
 import httpx
+from tls_helpers import Pki
 
 from app.portal.run import RunningPortal, start_portal
-from tls_helpers import Pki
 
 AS_OF = dt.date(2026, 11, 1)
 PORTAL_OPTIONS: dict[str, Any] = {"device_interval": 1, "device_slow_down_step": 1}

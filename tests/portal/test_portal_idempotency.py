@@ -8,12 +8,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from portal_support import batch_key, bearer, client_token, fresh_portal, record, submit
+from tls_helpers import Pki
 
 from app.portal.contract import payload_hash
 from app.portal.run import RunningPortal
 from app.portal.store import portal_stats
-from portal_support import batch_key, bearer, client_token, fresh_portal, record, submit
-from tls_helpers import Pki
 
 
 def test_replaying_a_batch_100_times_adds_nothing(http: httpx.Client, portal: RunningPortal) -> None:
