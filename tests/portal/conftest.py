@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
-from portal_support import AS_OF, PORTAL_OPTIONS
-from tls_helpers import Pki, make_pki
 
 from app.portal.run import RunningPortal, start_portal
+
+# tests/tls_helpers.py and tests/portal/portal_support.py, whether or not tests/ is a package
+for _dir in (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent):
+    if str(_dir) not in sys.path:
+        sys.path.insert(0, str(_dir))
+
+from portal_support import AS_OF, PORTAL_OPTIONS  # noqa: E402
+from tls_helpers import Pki, make_pki  # noqa: E402
 
 
 @pytest.fixture(scope="module")
