@@ -80,11 +80,12 @@ class MappingDialog(QDialog):
         self.problems.setVisible(bool(problems))
 
         self.type_combo = QComboBox(self)
-        self.type_combo.addItems(list(record_types))
+        for name in record_types:
+            self.type_combo.addItem(name.replace("_", " ").capitalize(), name)
         self.type_combo.setAccessibleName(self.tr("Record type"))
         if record_type and record_type in record_types:
-            self.type_combo.setCurrentText(record_type)
-        self.type_combo.currentTextChanged.connect(self._fill_combos)
+            self.type_combo.setCurrentIndex(self.type_combo.findData(record_type))
+        self.type_combo.currentIndexChanged.connect(lambda _i: self._fill_combos(self.record_type()))
 
         self.table = QTableWidget(len(self._headers), 3 + 0, self)
         self.table.setHorizontalHeaderLabels([self.tr("Column in the file"), self.tr("Field"), self.tr("Example")])
@@ -135,7 +136,13 @@ class MappingDialog(QDialog):
         layout.addWidget(self.remember)
         layout.addWidget(buttons)
         self.resize(820, 620)
-        self._fill_combos(self.type_combo.currentText())
+        self._fill_combos(self.record_type())
+
+    def record_type(self) -> str:
+        return str(self.type_combo.currentData() or "")
+
+    def set_record_type(self, name: str) -> None:
+        self.type_combo.setCurrentIndex(max(self.type_combo.findData(name), 0))
 
     def _fill_combos(self, record_type: str) -> None:
         specs = list(self._fields_for(record_type)) if record_type else []
@@ -169,7 +176,7 @@ class MappingDialog(QDialog):
         mapping = {
             h: str(c.currentData()) for h, c in zip(self._headers, self._combos, strict=True) if c.currentData()
         }
-        return MappingChoice(self.type_combo.currentText(), mapping, self.remember.isChecked())
+        return MappingChoice(self.record_type(), mapping, self.remember.isChecked())
 
 
 class FindReplaceDialog(QDialog):
@@ -446,6 +453,3 @@ class AttestationDialog(QDialog):
             "signed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
 
-
-def checked_flag(widget: QCheckBox) -> Qt.CheckState:
-    return widget.checkState()

@@ -199,6 +199,9 @@ class MainWindow(QMainWindow):
         self.dock.setObjectName("problems-dock")
         self.dock.setWidget(self.panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.resizeDocks([self.dock], [470], Qt.Orientation.Horizontal)
+        self._dock_wanted = True
+        self._last_tab = 0
 
         # -- status bar --------------------------------------------------------------------------------------
         self.progress = QProgressBar(self)
@@ -541,7 +544,7 @@ class MainWindow(QMainWindow):
     # batches
     def refresh_batches(self, select: int | None = None) -> None:
         reader = self.service.reader
-        self.batch_summaries = list(reader.batches()) if reader is not None else []
+        self.batch_summaries = sorted(reader.batches(), key=lambda b: b.id) if reader is not None else []
         current = select if select is not None else (self.current_batch.id if self.current_batch else None)
         self.batch_combo.blockSignals(True)
         self.batch_combo.clear()
@@ -636,6 +639,13 @@ class MainWindow(QMainWindow):
 
     def _tab_changed(self, index: int) -> None:
         widget = self.tabs.widget(index)
+        # the problems panel belongs to the grid: keep the other views full width
+        if index == 0:
+            self.dock.setVisible(self._dock_wanted)
+        elif self._last_tab == 0:
+            self._dock_wanted = self.dock.isVisible()
+            self.dock.hide()
+        self._last_tab = index
         if widget is self.quarantine:
             self.quarantine.refresh(self.current_batch.id if self.current_batch else None)
         elif widget is self.outbox:
@@ -825,6 +835,7 @@ class MainWindow(QMainWindow):
     def _sync_status(self, status: SyncStatus) -> None:
         names = {
             "online": (self.tr("Online"), "online"),
+            "idle": (self.tr("Portal: not synced yet"), "offline"),
             "offline": (self.tr("Offline"), "offline"),
             "syncing": (self.tr("Syncing…"), "syncing"),
             "not_configured": (self.tr("No portal configured"), "offline"),

@@ -48,7 +48,7 @@ class SyncController(QObject):
         self._stop = threading.Event()
         self._job: JobHandle | None = None
         self._again = False
-        self.status = SyncStatus("offline")
+        self.status = SyncStatus("idle")
         self.identity: str | None = None
         self.last_report: Any = None
         self._was_stopped = False
@@ -85,7 +85,7 @@ class SyncController(QObject):
         if auto:
             self.timer.start(int(interval * 1000))
         if self.status.state == "not_configured":
-            self._set(SyncStatus("offline", _tr("Not synced yet")))
+            self._set(SyncStatus("idle", _tr("Not synced yet")))
 
     @property
     def configured(self) -> bool:

@@ -13,7 +13,7 @@ from PySide6.QtCharts import (
     QBarSet,
     QChart,
     QChartView,
-    QHorizontalBarSeries,
+    QHorizontalStackedBarSeries,
     QLineSeries,
     QPieSeries,
     QValueAxis,
@@ -59,13 +59,34 @@ def state_name(state: Any) -> str:
     return str(getattr(state, "value", state) or "").upper()
 
 
-STATE_COLORS = {
+STATE_COLORS = {  # chart colours
     "PENDING": "#90a4ae",
     "SENDING": "#1e88e5",
     "ACKED": "#43a047",
     "REJECTED": "#e53935",
     "RETRY_WAIT": "#fb8c00",
 }
+STATE_TINTS = {  # cell backgrounds (light, dark)
+    "PENDING": ("#eceff1", "#37474f"),
+    "SENDING": ("#dbeafe", "#1e3a5f"),
+    "ACKED": ("#e3f1dc", "#1f3d22"),
+    "REJECTED": ("#fbd5d2", "#5c2626"),
+    "RETRY_WAIT": ("#fde7c8", "#5a3d14"),
+}
+RECORD_LABEL_FIELDS = ("container_id", "asset_tag", "manifest_tracking_number", "award_number", "pi_name")
+RECORD_NAME_FIELDS = ("chemical_name", "description", "dot_description", "sponsor", "attestation_type")
+
+
+def state_tint(state: Any) -> QBrush:
+    light, dark = STATE_TINTS.get(state_name(state), ("#ffffff", "#000000"))
+    return QBrush(QColor(dark if theme.is_dark() else light))
+
+
+def record_label(payload: Mapping[str, Any]) -> str:
+    """A record as a person names it: its key and its name (e.g. "HC-10452 Acetone")."""
+    key = next((str(payload[f]) for f in RECORD_LABEL_FIELDS if payload.get(f)), "")
+    name = next((str(payload[f]) for f in RECORD_NAME_FIELDS if payload.get(f)), "")
+    return f"{key} {name}".strip()
 
 
 def _table(parent: QWidget, model: Any, name: str) -> QTableView:
@@ -79,6 +100,19 @@ def _table(parent: QWidget, model: Any, name: str) -> QTableView:
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.setAccessibleName(name)
     return view
+
+
+def _reasons(row: Any) -> list[Any]:
+    """Local violations plus what the portal said when it rejected the row."""
+    return [*row_violations_of(row), *(getattr(row, "portal_violations", None) or [])]
+
+
+def _fix_text(violations: Sequence[Any]) -> str:
+    parts = []
+    for v in violations:
+        where = f"{v.field}: " if v.field else ""
+        parts.append(f"{where}{v.message}")
+    return "; ".join(parts)
 
 
 def _violations_text(violations: Sequence[Any]) -> str:
@@ -97,14 +131,14 @@ class QuarantineView(QWidget):
         self.model = ObjectTableModel(
             [
                 Column(self.tr("Row"), lambda r: row_number_of(r), align_right=True),
+                Column(self.tr("Record"), lambda r: record_label(row_raw_of(r))),
                 Column(
                     self.tr("Problems"),
-                    lambda r: ", ".join(sorted({v.code for v in row_violations_of(r)})),
-                    icon=lambda r: theme.icon(worst_severity(row_violations_of(r)) or "warning"),
+                    lambda r: ", ".join(sorted({v.code for v in _reasons(r)})),
+                    icon=lambda r: theme.icon(worst_severity(_reasons(r)) or "warning"),
                 ),
-                Column(self.tr("Reasons"), lambda r: _violations_text(row_violations_of(r)),
-                       tooltip=lambda r: _violations_text(row_violations_of(r))),
-                Column(self.tr("Values"), lambda r: " | ".join(v for v in row_raw_of(r).values() if v)),
+                Column(self.tr("What to fix"), lambda r: _fix_text(_reasons(r)),
+                       tooltip=lambda r: _violations_text(_reasons(r))),
             ],
             self,
         )
@@ -135,8 +169,9 @@ class QuarantineView(QWidget):
             if rows
             else self.tr("Nothing is in quarantine.")
         )
-        self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(1)
+        for c in range(3):
+            self.table.resizeColumnToContents(c)
+            self.table.setColumnWidth(c, min(self.table.columnWidth(c), 320))
 
 
 class OutboxView(QWidget):
@@ -150,17 +185,18 @@ class OutboxView(QWidget):
         self.service = service
         self.model = ObjectTableModel(
             [
-                Column(self.tr("State"), lambda e: state_name(attr(e, "state")),
-                       background=lambda e: QBrush(QColor(STATE_COLORS.get(state_name(attr(e, "state")), "#ffffff"))
-                                                   .lighter(170 if not theme.is_dark() else 60))),
-                Column(self.tr("Row"), lambda e: self._row_numbers.get(attr(e, "row_id"), ""), align_right=True),
-                Column(self.tr("Batch"), lambda e: attr(e, "batch_id"), align_right=True),
-                Column(self.tr("Type"), lambda e: attr(e, "record_type", "classification")),
-                Column(self.tr("Attempts"), lambda e: attr(e, "attempts", default=0), align_right=True),
-                Column(self.tr("Next attempt"), lambda e: attr(e, "next_attempt_at")),
+                Column(self.tr("State"), lambda e: state_name(e.state).replace("_", " ").title(),
+                       background=lambda e: state_tint(e.state)),
+                Column(self.tr("Batch"), lambda e: e.batch_id, align_right=True),
+                Column(self.tr("Row"), lambda e: self._row_numbers.get(e.row_id, ""), align_right=True),
+                Column(self.tr("Record"), lambda e: record_label(e.payload)),
+                Column(self.tr("Class"), lambda e: e.classification),
+                Column(self.tr("Attempts"), lambda e: e.attempts, align_right=True),
+                Column(self.tr("Next attempt"), lambda e: e.next_attempt_at),
+                Column(self.tr("Idempotency key"), lambda e: str(e.idempotency_key)[:12] + "…",
+                       tooltip=lambda e: str(e.idempotency_key)),
                 Column(self.tr("Portal said"), lambda e: _violations_text(e.portal_violations) or display(e.last_error),
                        tooltip=lambda e: _violations_text(e.portal_violations) or None),
-                Column(self.tr("Idempotency key"), lambda e: str(attr(e, "idempotency_key", "key", default=""))[:16]),
             ],
             self,
         )
@@ -207,6 +243,7 @@ class OutboxView(QWidget):
         self.model.set_items(entries)
         counts = {state_name(k): v for k, v in dict(reader.outbox_counts()).items()}
         self.counts.setText("   ".join(f"{s.replace('_', ' ').title()}: {counts.get(s, 0):,}" for s in STATE_COLORS))
+        self.retry_all.setEnabled(counts.get("REJECTED", 0) > 0)
         for c in range(self.model.columnCount() - 1):
             self.table.resizeColumnToContents(c)
 
@@ -222,8 +259,8 @@ class AuditView(QWidget):
         self.model = ObjectTableModel(
             [
                 Column(self.tr("#"), lambda e: attr(e, "seq", "sequence", "id"), align_right=True),
-                Column(self.tr("When (local time)"), lambda e: attr(e, "ts", "timestamp", "at")),
-                Column(self.tr("Who"), lambda e: attr(e, "actor")),
+                Column(self.tr("When (local time)"), lambda e: _local_time(e.ts), tooltip=lambda e: f"{e.ts} UTC"),
+                Column(self.tr("Who"), lambda e: e.actor, tooltip=lambda e: f"{e.actor} on {e.host}, LabSync {e.app_version}"),
                 Column(self.tr("Action"), lambda e: attr(e, "action")),
                 Column(self.tr("What"), lambda e: attr(e, "entity", "entity_id")),
                 Column(self.tr("Before"), lambda e: _short(attr(e, "before"))),
@@ -338,6 +375,15 @@ class AuditView(QWidget):
         self.service.write("audit export", job, lambda p: self.result.setText(self.tr("Exported to {0}").format(p)))
 
 
+def _local_time(text: str) -> str:
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(text).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except (TypeError, ValueError):
+        return str(text)
+
+
 def _short(value: Any) -> str:
     text = display(value)
     return text if len(text) <= 60 else text[:57] + "…"
@@ -351,7 +397,7 @@ class Dashboard(QWidget):
         self.service = service
         self.by_code = self._chart_view(self.tr("Open problems by code"))
         self.by_state = self._chart_view(self.tr("Outbox by state"))
-        self.trend = self._chart_view(self.tr("Rows with errors per batch"))
+        self.trend = self._chart_view(self.tr("Valid rows and rows with errors, batch by batch"))
         self.headline = QLabel(self)
         self.headline.setWordWrap(True)
         font = self.headline.font()
@@ -388,14 +434,14 @@ class Dashboard(QWidget):
         self._bars_by_code(counts)
         self._pie_by_state({state_name(k): v for k, v in dict(reader.outbox_counts()).items()})
         self._trend(batches)
-        total_rows = attr(batches[-1], "rows", "row_count", default=0) if batches else 0
+        outbox = {state_name(k): v for k, v in dict(reader.outbox_counts()).items()}
+        waiting = sum(outbox.get(st, 0) for st in ("PENDING", "SENDING", "RETRY_WAIT"))
         self.headline.setText(
-            self.tr("{0} problems of {1} kinds in the current batch · {2} records waiting to be sent").format(
-                f"{sum(counts.values()):,}", len([c for c in counts.values() if c]),
-                f"{sum(v for k, v in dict(reader.outbox_counts()).items() if state_name(k) != 'ACKED' and state_name(k) != 'REJECTED'):,}",
+            self.tr("{0} problems of {1} kinds in the current batch · {2} records waiting to be sent · "
+                    "{3} accepted by the portal").format(
+                f"{sum(counts.values()):,}", len([c for c in counts.values() if c]), f"{waiting:,}",
+                f"{outbox.get('ACKED', 0):,}",
             )
-            if total_rows is not None
-            else ""
         )
 
     def _bars_by_code(self, counts: Mapping[str, int]) -> None:
@@ -412,19 +458,20 @@ class Dashboard(QWidget):
         for code, n in items:
             errors.append(n if code_severity(code) == "error" else 0)
             warnings.append(n if code_severity(code) == "warning" else 0)
-        series = QHorizontalBarSeries()
+        series = QHorizontalStackedBarSeries()
         series.append(errors)
         series.append(warnings)
-        series.setBarWidth(0.8)
-        series.setLabelsVisible(True)
-        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
+        series.setBarWidth(0.7)
         chart.addSeries(series)
         cats = QBarCategoryAxis()
-        cats.append([f"{code_title(c)}  ({c})" for c, _ in items] or [self.tr("no problems")])
+        cats.append([f"{code_title(c)} ({n:,})" for c, n in items] or [self.tr("no problems")])
         chart.addAxis(cats, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(cats)
         values = QValueAxis()
-        values.setRange(0, max([n for _, n in items] or [1]) * 1.15)
+        top = max([n for _, n in items] or [1])
+        values.setRange(0, top)
+        values.setTickCount(min(top, 5) + 1)
+        values.applyNiceNumbers()
         values.setLabelFormat("%d")
         chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(values)
@@ -446,7 +493,8 @@ class Dashboard(QWidget):
             sl = series.append(self.tr("Outbox empty"), 1)
             sl.setBrush(QColor("#cfd8dc"))
             sl.setLabelVisible(True)
-        series.setPieSize(0.62)
+        series.setPieSize(0.7)
+        series.setHoleSize(0.35)
         chart.addSeries(series)
 
     def _trend(self, batches: Sequence[Any]) -> None:
@@ -455,7 +503,7 @@ class Dashboard(QWidget):
         for axis in chart.axes():
             chart.removeAxis(axis)
         self._apply_theme(chart)
-        recent = list(batches)[-12:]
+        recent = sorted(batches, key=lambda b: b.id)[-12:]
         invalid = QBarSet(self.tr("Rows with errors"))
         invalid.setColor(QColor("#e53935"))
         valid = QBarSet(self.tr("Valid rows"))
@@ -463,8 +511,8 @@ class Dashboard(QWidget):
         line = QLineSeries()
         labels: list[str] = []
         for i, b in enumerate(recent):
-            bad = int(attr(b, "invalid_rows", "invalid", default=0) or 0)
-            good = int(attr(b, "valid_rows", "valid", default=0) or 0)
+            bad = int(b.invalid_count)
+            good = int(b.valid_count)
             invalid.append(bad)
             valid.append(good)
             line.append(i, bad)
@@ -472,6 +520,8 @@ class Dashboard(QWidget):
         series = QBarSeries()
         series.append(valid)
         series.append(invalid)
+        series.setLabelsVisible(True)
+        series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
         chart.addSeries(series)
         cats = QBarCategoryAxis()
         cats.append(labels or ["-"])
@@ -479,9 +529,9 @@ class Dashboard(QWidget):
         series.attachAxis(cats)
         axis = QValueAxis()
         axis.setLabelFormat("%d")
-        top = max([int(attr(b, "invalid_rows", default=0) or 0) + int(attr(b, "valid_rows", default=0) or 0)
-                   for b in recent] or [1])
-        axis.setRange(0, max(1, top) * 1.1)
+        top = max([max(int(b.invalid_count), int(b.valid_count)) for b in recent] or [1])
+        axis.setRange(0, max(1, top) * 1.15)
+        axis.applyNiceNumbers()
         chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis)
         chart.legend().setVisible(True)

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from app.gui import theme
@@ -19,7 +19,7 @@ CodeRole = Qt.ItemDataRole.UserRole + 10
 class ViolationSummaryModel(QAbstractTableModel):
     """Columns: code, severity, count, what it means. File-level issues (e.g. HEADER_MISSING) come first."""
 
-    COLUMNS = ("code", "severity", "count", "message")
+    COLUMNS = ("message", "code", "count")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -63,22 +63,27 @@ class ViolationSummaryModel(QAbstractTableModel):
         col = index.column()
         if role == CodeRole:
             return code
+        sev_text = self.tr("Error") if severity == "error" else self.tr("Warning")
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return code
+                return message or code
             if col == 1:
-                return self.tr("Error") if severity == "error" else self.tr("Warning")
-            if col == 2:
-                return f"{count:,}" if count else self.tr("file")
-            return message
+                return code
+            return f"{count:,}" if count else self.tr("file")
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             return theme.icon("error" if severity == "error" else "warning")
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
             return QBrush(theme.severity_foreground(severity))
+        if role == Qt.ItemDataRole.FontRole and col == 1:
+            font = QFont()
+            font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+            return font
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return message or code
+            return f"{sev_text}: {message or code} ({code})"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{sev_text}: {message or code}, {count} rows"
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -86,7 +91,7 @@ class ViolationSummaryModel(QAbstractTableModel):
             return None
         if not 0 <= section < len(self.COLUMNS):
             return None
-        return (self.tr("Problem"), self.tr("Severity"), self.tr("Rows"), self.tr("What it means"))[section]
+        return (self.tr("Problem"), self.tr("Code"), self.tr("Count"))[section]
 
 
 class ViolationsPanel(QWidget):
@@ -107,10 +112,11 @@ class ViolationsPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setAccessibleName(self.tr("Violations by code"))
         self.table.setAccessibleDescription(
             self.tr("Each line is one kind of problem with the number of rows it affects. "

@@ -143,7 +143,7 @@ def test_mapping_dialog_for_unknown_headers(qtbot: Any, window: Any, tmp_path: P
         dialog = window.make_mapping_dialog(info)
         shown.append(dialog)
         assert "Shelf Notes" in info.unmapped
-        dialog.type_combo.setCurrentText("chemical_inventory")
+        dialog.set_record_type("chemical_inventory")
         dialog.set_choice("Thing", "chemical_name")
         dialog.set_choice("Qty", "quantity")
         assert dialog.preview.item(0, 0).text() == "Acetone"

@@ -66,6 +66,7 @@ def test_violation_summary_model(qapp: Any) -> None:
     assert model.rowCount() == 2
     assert model.code_at(0) == "CAS_CHECKSUM"
     assert model.index(0, 2).data() == "3"
+    assert model.index(0, 1).data() == "CAS_CHECKSUM"
     model.set_data({})
     assert model.rowCount() == 0
     del tester

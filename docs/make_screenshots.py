@@ -1,0 +1,234 @@
+"""Render the main screens of the desktop app to docs/screenshots/*.png (``make screenshots``).
+
+Runs the real app on a throwaway workspace with the reference portal on loopback, offscreen (or under Xvfb when
+QT_QPA_PLATFORM=xcb), with the system's real fonts. The data is a seeded chemical inventory with the mistakes lab
+managers really make, imported three times as it gets better (so the dashboard has a trend), then submitted and
+synced.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("LABSYNC_GUI_NONINTERACTIVE", "1")
+os.environ.setdefault("QT_SCALE_FACTOR", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "docs" / "screenshots"
+
+CHEMICALS = [
+    ("Acetone", "67-64-1", "H225;H319;H336", "liquid", "L"),
+    ("Ethanol, absolute", "64-17-5", "H225;H319", "liquid", "L"),
+    ("Methanol", "67-56-1", "H225;H301;H311;H331;H370", "liquid", "L"),
+    ("Toluene", "108-88-3", "H225;H304;H315;H336;H361d;H373", "liquid", "mL"),
+    ("Sodium chloride", "7647-14-5", "", "solid", "kg"),
+    ("Hydrochloric acid 37%", "7647-01-0", "H290;H314;H335", "liquid", "L"),
+    ("Sodium hydroxide", "1310-73-2", "H290;H314", "solid", "g"),
+    ("Dichloromethane", "75-09-2", "H315;H319;H336;H351", "liquid", "L"),
+    ("Chloroform", "67-66-3", "H302;H315;H319;H331;H336;H351;H361d;H372", "liquid", "mL"),
+    ("Hexanes", "110-54-3", "H225;H304;H315;H336;H361f;H373;H411", "liquid", "L"),
+    ("Isopropanol", "67-63-0", "H225;H319;H336", "liquid", "L"),
+    ("Sulfuric acid 98%", "7664-93-9", "H290;H314", "liquid", "L"),
+    ("Acetonitrile", "75-05-8", "H225;H302;H312;H319;H332", "liquid", "L"),
+    ("Tris base", "77-86-1", "H315;H319;H335", "solid", "g"),
+    ("Agarose", "9012-36-6", "", "solid", "g"),
+    ("Nitrogen, compressed", "7727-37-9", "H280", "gas", "L"),
+]
+PIS = ["Nguyen", "Okafor", "Bergström", "Castillo", "Whitfield"]
+BUILDINGS = [("Hall Chemistry", ["101", "103", "210", "214"]), ("Life Sciences", ["B12", "2.041", "2.045"])]
+HEADERS = ["Container ID", "Chemical Name", "CAS Number", "Quantity", "Units", "Physical State", "Building",
+           "Room", "Storage Location", "PI Name", "Hazard Codes", "SDS Reference", "Date Received",
+           "Expiration Date"]
+
+
+def make_inventory(path: Path, rows: int, error_rate: float, seed: int) -> None:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADERS)
+        for i in range(rows):
+            name, cas, hazards, state, unit = rng.choice(CHEMICALS)
+            building, rooms = rng.choice(BUILDINGS)
+            row = {
+                "Container ID": f"HC-{10450 + i:05d}",
+                "Chemical Name": name,
+                "CAS Number": cas,
+                "Quantity": str(rng.choice([0.5, 1, 2, 2.5, 4, 5, 10, 25, 100, 500])),
+                "Units": unit,
+                "Physical State": state,
+                "Building": building,
+                "Room": rng.choice(rooms),
+                "Storage Location": rng.choice(["Flammables cabinet", "Acid cabinet", "Shelf 3", "Cold room",
+                                                "Fume hood 2"]),
+                "PI Name": rng.choice(PIS),
+                "Hazard Codes": hazards,
+                "SDS Reference": f"SDS-{cas}" if hazards else "",
+                "Date Received": f"20{rng.randint(21, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                "Expiration Date": f"20{rng.randint(27, 30)}-{rng.randint(1, 12):02d}-01",
+            }
+            if rng.random() < error_rate:
+                mistake = rng.choice(["cas", "unit", "qty", "sds", "room", "future", "dup", "ghs", "expired"])
+                if mistake == "cas":
+                    row["CAS Number"] = cas[:-1] + str((int(cas[-1]) + 3) % 10)
+                elif mistake == "unit":
+                    row["Units"] = rng.choice(["bottles", "jugs", "ea"])
+                elif mistake == "qty":
+                    row["Quantity"] = rng.choice(["-1", "0", "two"])
+                elif mistake == "sds" and hazards:
+                    row["SDS Reference"] = rng.choice(["", "N/A", "TBD"])
+                elif mistake == "room":
+                    row["Room"] = ""
+                elif mistake == "future":
+                    row["Date Received"] = "2031-02-30" if rng.random() < 0.3 else "2031-03-01"
+                elif mistake == "dup" and i > 3:
+                    row["Container ID"] = f"HC-{10450 + i - 2:05d}"
+                elif mistake == "ghs" and hazards:
+                    row["Hazard Codes"] = hazards.replace("H225", "H2255")
+                elif mistake == "expired":
+                    row["Expiration Date"] = "2023-06-30"
+            w.writerow([row[h] for h in HEADERS])
+
+
+def main() -> int:
+    import tempfile
+
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    from app.gui.demo import start_demo
+    from app.gui.dialogs import SubmitChoice
+    from app.gui.launch import make_app
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    app = make_app()
+    for family in ("DejaVu Sans", "Liberation Sans", "Noto Sans"):
+        if family in QFontDatabase.families():
+            font = QFont(family, 10)
+            app.setFont(font)
+            break
+    work = Path(tempfile.mkdtemp(prefix="labsync-shots-"))
+    ctx = start_demo(home=work / "home")
+    ctx.keep = False
+    files = []
+    for n, (rate, seed) in enumerate(((0.32, 1), (0.18, 2), (0.09, 3)), start=1):
+        path = work / f"hall-chemistry-inventory-v{n}.csv"
+        make_inventory(path, 240, rate, seed)
+        files.append(path)
+
+    from app.gui.jobs import JobRunner
+    from app.gui.main_window import MainWindow
+    from app.gui.service import WorkspaceService
+    from app.workspace import Workspace
+
+    service = WorkspaceService(Workspace.open, JobRunner())
+    window = MainWindow(service, demo=ctx)
+    window.resize(1440, 880)
+    window.show()
+
+    def pump(ms: int = 50) -> None:
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def wait_for(cond: object, timeout: float = 60.0) -> None:
+        import time
+
+        end = time.monotonic() + timeout
+        while not cond() and time.monotonic() < end:  # type: ignore[operator]
+            pump(30)
+
+    for path in files:
+        done: list[object] = []
+        window.import_finished.connect(done.append)
+        window.open_file(path)
+        wait_for(lambda d=done: d)
+        window.import_finished.disconnect(done.append)
+    pump(200)
+
+    def shot(widget: object, name: str) -> None:
+        pump(150)
+        pixmap = widget.grab()  # type: ignore[attr-defined]
+        pixmap.save(str(OUT / f"{name}.png"))
+        print("wrote", OUT / f"{name}.png")
+
+    # 1. grid with violations (problems only is off; scroll to show a mix)
+    window.tabs.setCurrentIndex(0)
+    first = min(service.reader.batches(), key=lambda b: b.id)  # the first, roughest version
+    pos = window.batch_combo.findData(first.id)
+    window.batch_combo.setCurrentIndex(pos)
+    pump(100)
+    window.grid.scrollTo(window.model.index(40, 0))
+    window.jump_to_code("CAS_CHECKSUM")
+    shot(window, "grid")
+    shot(window.dock, "violations_panel")
+    window.only_problems.setChecked(True)
+    pump(100)
+    shot(window, "grid_problems_only")
+    window.only_problems.setChecked(False)
+
+    # 2. mapping dialog for a sheet with unfamiliar headers
+    odd = work / "room-214-sheet.csv"
+    odd.write_text(
+        "Substance,CAS,Qty,UOM,Bldg,Rm,Bench / shelf,Responsible PI,Notes\n"
+        "Acetone,67-64-1,4,L,Hall Chemistry,214,Flammables cabinet,Nguyen,opened\n"
+        "Toluene,108-88-3,500,mL,Hall Chemistry,214,Fume hood 2,Nguyen,\n"
+        "Sodium chloride,7647-14-5,1,kg,Hall Chemistry,214,Shelf 3,Okafor,\n",
+        encoding="utf-8",
+    )
+    from app.gui.importing import inspect_file
+
+    info = inspect_file(odd, None)
+    dialog = window.make_mapping_dialog(info)
+    dialog.resize(900, 640)
+    dialog.show()
+    shot(dialog, "mapping_dialog")
+    dialog.close()
+
+    # 3. submit the latest (best) batch, sync, then the outbox, quarantine and audit
+    last = max(service.reader.batches(), key=lambda b: b.id)
+    window.batch_combo.setCurrentIndex(window.batch_combo.findData(last.id))
+    pump(100)
+    window.ask_submit = lambda valid, invalid: SubmitChoice.NOW  # type: ignore[method-assign]
+    synced: list[object] = []
+    window.sync.synced.connect(synced.append)
+    window.submit()
+    wait_for(lambda: synced, 60)
+    window.sync.sync_now()
+    wait_for(lambda: len(synced) >= 2, 60)
+    window.tabs.setCurrentWidget(window.outbox)
+    pump(100)
+    shot(window, "outbox")
+    window.tabs.setCurrentWidget(window.quarantine)
+    shot(window, "quarantine")
+    window.tabs.setCurrentWidget(window.audit)
+    verified: list[object] = []
+    window.audit.verified.connect(verified.append)
+    window.audit.verify.click()
+    wait_for(lambda: verified, 30)
+    shot(window, "audit")
+    window.tabs.setCurrentWidget(window.dashboard)
+    window.batch_combo.setCurrentIndex(window.batch_combo.findData(first.id))
+    window.tabs.setCurrentWidget(window.dashboard)
+    window.dashboard.refresh(first.id, window.batch_summaries)
+    shot(window, "dashboard")
+
+    window.sync.stop()
+    service.runner.wait()
+    window.close()
+    service.close()
+    ctx.close()
+    QCoreApplication.processEvents()
+    del Qt
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
