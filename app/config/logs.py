@@ -233,9 +233,25 @@ def setup_logging(debug: bool = False, *, console: bool = True) -> Path | None:
     logging.captureWarnings(True)
     for noisy in ("httpx", "httpcore", "hpack", "uvicorn.access", "asyncio", "PIL", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)
+    logger = logging.getLogger(__name__)
     if problem:
-        logging.getLogger(__name__).warning("%s; logging to the console only", problem)
+        logger.warning("%s; logging to the console only", problem)
+    logger.info("%s", _startup_line(debug))
     return path
+
+
+def _startup_line(debug: bool) -> str:
+    """Version, platform and mode: what IT needs first in a log, and nothing about the user's records."""
+    import platform
+
+    from app import __version__
+
+    frozen = " frozen" if getattr(sys, "frozen", False) else ""
+    mode = ", debug logging" if debug else ""
+    return (
+        f"labsync {__version__}{frozen} pid {os.getpid()} on {platform.system()} {platform.release()} "
+        f"{platform.machine()}, python {platform.python_version()}{mode}"
+    )
 
 
 def teardown_logging() -> None:
