@@ -1,0 +1,104 @@
+"""Crash tests: a child process importing, editing and submitting is SIGKILLed at random moments; after each
+kill the workspace must open, hold everything the child saw committed, nothing half-applied, and verify."""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from fakes import FakeValidation
+
+from app.workspace import Workspace
+
+CHILD = Path(__file__).resolve().parent / "_crash_child.py"
+
+
+def _write_csv(path: Path, n: int) -> Path:
+    rng = random.Random(n)
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["CAS", "Name", "Qty"])
+        for i in range(n):
+            cas = f"{1000 + i}-00-{i % 10}" if rng.random() > 0.05 else "bad"
+            w.writerow([cas, f"chemical {i}", str(i % 7) if rng.random() > 0.1 else "x"])
+    return path
+
+
+def _check(ws: Workspace, journal: list[str]) -> None:
+    conn = ws._reader()
+    # every batch is complete or absent
+    for batch in ws.batches():
+        n, invalid, warn_only = conn.execute(
+            "SELECT count(*), sum(valid = 0), sum(valid = 1 AND warning_count > 0) FROM rows WHERE batch_id = ?",
+            (batch.id,)).fetchone()
+        assert n == batch.row_count > 0
+        assert (invalid or 0) == batch.invalid_count
+        assert (warn_only or 0) == batch.warning_rows
+    # row status agrees with the violations table
+    bad = conn.execute(
+        "SELECT count(*) FROM rows r WHERE r.error_count <> (SELECT count(*) FROM violations v WHERE v.row_id = r.id "
+        "AND v.severity = 'error') OR r.valid <> (r.error_count = 0)").fetchone()[0]
+    assert bad == 0
+    # everything the child logged as committed is there
+    batch_ids = {b.id: b.row_count for b in ws.batches()}
+    edit_ids = {r[0] for r in conn.execute("SELECT id FROM edits")}
+    for line in journal:
+        kind, *rest = line.split()
+        if kind == "import":
+            assert batch_ids.get(int(rest[0])) == int(rest[1])
+        elif kind == "edit":
+            assert int(rest[0]) in edit_ids
+        elif kind == "results":
+            assert conn.execute("SELECT finished_at FROM send_attempts WHERE request_key = ?",
+                                (rest[0],)).fetchone()[0] is not None
+        elif kind == "send":
+            assert conn.execute("SELECT 1 FROM send_attempts WHERE request_key = ?", (rest[0],)).fetchone()
+    # each change has exactly its audit entry (nothing logged for a rolled-back change)
+    audit = dict(conn.execute("SELECT action, count(*) FROM audit GROUP BY action").fetchall())
+    assert audit.get("edit", 0) == len(edit_ids)
+    assert audit.get("import", 0) == len(batch_ids)
+    assert audit.get("send", 0) == conn.execute("SELECT count(*) FROM send_attempts").fetchone()[0]
+    assert audit.get("ack", 0) == conn.execute("SELECT count(*) FROM outbox WHERE state = 'ACKED'").fetchone()[0]
+    # SENDING only inside open attempts (resendable with the same key)
+    orphan = conn.execute("SELECT count(*) FROM outbox o WHERE state = 'SENDING' AND NOT EXISTS (SELECT 1 FROM "
+                          "send_attempts s WHERE s.request_key = o.request_key AND s.finished_at IS NULL)").fetchone()
+    assert orphan[0] == 0
+    result = ws.audit.verify()
+    assert result.ok, result.describe()
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _run(tmp_path: Path, rounds: int, rows: int, seed: int) -> None:
+    data = _write_csv(tmp_path / "crash.csv", rows)
+    journal = tmp_path / "journal.txt"
+    rng = random.Random(seed)
+    kills = 0
+    for i in range(rounds):
+        child = subprocess.Popen([sys.executable, str(CHILD), str(data), str(journal), str(seed * 1000 + i)],
+                                 env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0.4, 2.5))
+        if child.poll() is None:
+            child.send_signal(signal.SIGKILL)
+            kills += 1
+        _, err = child.communicate()
+        assert child.returncode == -signal.SIGKILL, err.decode(errors="replace")[-2000:]
+        lines = journal.read_text().splitlines() if journal.exists() else []
+        with Workspace.open(validation=FakeValidation()) as ws:
+            _check(ws, lines)
+    assert kills == rounds
+
+
+def test_sigkill_during_import_edit_submit(tmp_path: Path) -> None:
+    _run(tmp_path, rounds=8, rows=20_000, seed=1)
+
+
+@pytest.mark.slow
+def test_sigkill_many_random_points(tmp_path: Path) -> None:
+    _run(tmp_path, rounds=40, rows=40_000, seed=2)
