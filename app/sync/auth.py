@@ -35,6 +35,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 
 from app.sync.errors import AuthError, PortalUnavailable, ProtocolError
+from app.sync.tls import raise_if_tls_failure
 
 log = logging.getLogger(__name__)
 
@@ -236,6 +237,7 @@ def discover_endpoints(http: httpx.Client, base_url: str) -> Endpoints:
     try:
         response = http.get(f"{base_url.rstrip('/')}/.well-known/oauth-authorization-server")
     except httpx.TransportError as exc:
+        raise_if_tls_failure(exc, base_url)
         raise PortalUnavailable(f"cannot reach the portal at {base_url} ({type(exc).__name__})") from None
     if response.status_code != 200:
         return fallback
@@ -282,6 +284,7 @@ def _token_request(
     try:
         response = http.post(url, data=data, headers=headers)
     except httpx.TransportError as exc:
+        raise_if_tls_failure(exc, url)
         raise PortalUnavailable(f"cannot reach the portal's token endpoint ({type(exc).__name__})") from None
     if response.status_code >= 500 or response.status_code == 429:
         raise PortalUnavailable(f"the portal's token endpoint answered {response.status_code}")
@@ -572,6 +575,7 @@ def login_device(
     try:
         response = tokens._http.post(tokens.endpoints.device_authorization, data=form)
     except httpx.TransportError as exc:
+        raise_if_tls_failure(exc, tokens.endpoints.device_authorization)
         raise PortalUnavailable(f"cannot reach the portal ({type(exc).__name__})") from None
     try:
         start = response.json()

@@ -57,7 +57,7 @@ from app.sync.store import (
     portal_violation,
     to_workspace,
 )
-from app.sync.tls import TLSConfig, build_ssl_context, check_portal_url
+from app.sync.tls import TLSConfig, build_ssl_context, check_portal_url, raise_if_tls_failure
 
 log = logging.getLogger(__name__)
 
@@ -274,7 +274,10 @@ class SyncClient:
             try:
                 response = self.http.post(wire.BATCH_PATH, content=body, headers=headers, auth=self.auth)
             except httpx.TransportError as exc:
+                raise_if_tls_failure(exc, self.portal_url)
                 failure = f"{type(exc).__name__}"
+            except PortalUnavailable as exc:  # the token endpoint failed transiently inside the auth flow
+                failure = str(exc)
             else:
                 status = response.status_code
                 if status == 200:
@@ -535,7 +538,10 @@ class SyncClient:
             try:
                 response = self.http.get(path, params=params, headers=headers, auth=self.auth)
             except httpx.TransportError as exc:
+                raise_if_tls_failure(exc, self.portal_url)
                 failure = type(exc).__name__
+            except PortalUnavailable as exc:
+                failure = str(exc)
             else:
                 if response.status_code in (200, 304):
                     self.breaker.record_success()

@@ -4,6 +4,7 @@ SyncError
  +-- AuthError          credentials missing, refused or expired beyond refresh: exit 2 (the user must act)
  +-- PortalUnavailable  the portal cannot be reached now (offline, 5xx, circuit open): exit 1, work stays
  +-- ProtocolError      the portal answered something the contract does not allow: exit 2
+ +-- TLSRefused         the TLS handshake failed (certificate, TLS version): exit 2, a configuration matter
 """
 
 from __future__ import annotations
@@ -20,4 +21,8 @@ class PortalUnavailable(SyncError):
 
 
 class ProtocolError(SyncError):
+    exit_code = EXIT_USAGE
+
+
+class TLSRefused(SyncError):
     exit_code = EXIT_USAGE

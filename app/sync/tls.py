@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
+
 from app.errors import ConfigError
+from app.sync.errors import TLSRefused
 
 _VERSIONS = {
     "1.2": ssl.TLSVersion.TLSv1_2,
@@ -86,3 +89,25 @@ def check_portal_url(url: str, *, allow_insecure: bool = False) -> str:
     if parts.scheme == "http" and not is_loopback_url(url) and not allow_insecure:
         raise ConfigError(f"LABSYNC_PORTAL_URL: {url!r}: plain http is only allowed on loopback; use https")
     return url.rstrip("/")
+
+
+def raise_if_tls_failure(exc: httpx.TransportError, portal: str) -> None:
+    """A failed TLS handshake is a configuration matter (CA bundle, TLS version, client certificate), not an
+    outage: say so at once instead of retrying. A connection dropped after the handshake stays transient."""
+    chain: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and cause not in chain:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    for err in chain:
+        if isinstance(err, ssl.SSLCertVerificationError):
+            raise TLSRefused(
+                f"cannot verify the portal's certificate at {portal} ({err.verify_message}): "
+                "set LABSYNC_CA_BUNDLE to the portal's CA"
+            ) from None
+    if isinstance(exc, httpx.ConnectError) and any(isinstance(err, ssl.SSLError) for err in chain):
+        reason = next((str(getattr(e, "reason", "") or e) for e in chain if isinstance(e, ssl.SSLError)), "")
+        raise TLSRefused(
+            f"TLS handshake with {portal} failed ({reason}): the portal may not offer TLS 1.3 "
+            "(min_tls_version), or it requires a client certificate"
+        ) from None
