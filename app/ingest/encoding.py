@@ -8,6 +8,7 @@ row 900 000 still comes through as ``µ`` instead of failing or turning into moj
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -117,6 +118,10 @@ def _legacy(sample: bytes) -> Encoding:
         raise NotTextError("not text in any known encoding")
     if _normal(best.encoding) in _WESTERN or _same_text(sample, best.encoding):
         return _CP1252
+    letters, latin = _high_letters(sample, best.encoding)
+    if latin and letters < _high_letters(sample, "cp1252")[0]:
+        # Both read Latin script, and cp1252 reads more of the non-ASCII bytes as letters ("5 µg", not "5 ”g").
+        return _CP1252
     if not _plausible_cp1252(sample) or _more_coherent(sample, best.encoding, best.coherence):
         return Encoding(best.encoding, "strict", 0, f"{best.encoding} (detected)")
     return _CP1252
@@ -148,6 +153,18 @@ def _plausible_cp1252(sample: bytes) -> bool:
     text = high.decode("cp1252", errors="replace")
     good = sum(1 for ch in text if ch.isalpha() or ch in _CP1252_SYMBOLS)
     return good >= 0.9 * len(text)
+
+
+def _high_letters(sample: bytes, codec: str) -> tuple[int, bool]:
+    """How many non-ASCII bytes decode to letters, and whether those are mostly Latin script."""
+    high = sample.translate(None, bytes(range(128)))
+    try:
+        text = high.decode(codec, errors=CP1252_HOLES if codec == "cp1252" else "replace")
+    except LookupError:
+        return 0, False
+    letters = [ch for ch in text if ch.isalpha()]
+    latin = sum(1 for ch in letters if unicodedata.name(ch, "").startswith("LATIN"))
+    return len(letters), latin * 2 >= len(letters) > 0
 
 
 def _same_text(sample: bytes, codec: str) -> bool:
