@@ -120,7 +120,7 @@ def _legacy(sample: bytes) -> Encoding:
         return _CP1252
     letters, latin = _high_letters(sample, best.encoding)
     if latin and letters < _high_letters(sample, "cp1252")[0]:
-        # Both read Latin script, and cp1252 reads more of the non-ASCII bytes as letters ("5 µg", not "5 ”g").
+        # Both read Latin script, and cp1252 reads more non-ASCII bytes as letters ("5 µg", not "5 ”g").
         return _CP1252
     if not _plausible_cp1252(sample) or _more_coherent(sample, best.encoding, best.coherence):
         return Encoding(best.encoding, "strict", 0, f"{best.encoding} (detected)")

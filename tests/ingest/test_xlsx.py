@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from app.errors import InputFileError
 from app.ingest import ExcelError, open_table
+
 from .hostile import raw_workbook
 
 
