@@ -148,6 +148,10 @@ class Settings(BaseModel):
         default=None,
         description="OAuth 2.0 client id registered with the portal (its secret is not a setting)",
     )
+    lab: NonEmpty | None = Field(
+        default=None,
+        description="Portal lab id sent with records that name none (default: the signed-in identity's lab)",
+    )
     ca_bundle: ExistingFile | None = Field(
         default=None, description="PEM file of CA certificates trusted for the portal (default: system store)"
     )
@@ -249,6 +253,7 @@ class Settings(BaseModel):
 ENV_VARS: dict[str, str] = {
     "portal_url": "LABSYNC_PORTAL_URL",
     "oauth_client_id": "LABSYNC_CLIENT_ID",
+    "lab": "LABSYNC_LAB",
     "ca_bundle": "LABSYNC_CA_BUNDLE",
     "client_cert": "LABSYNC_CLIENT_CERT",
     "client_key": "LABSYNC_CLIENT_KEY",
