@@ -1,8 +1,11 @@
 """Render the main screens of the desktop app to docs/screenshots/*.png (``make screenshots``).
 
-Runs the real app on a throwaway workspace with the reference portal on loopback, offscreen (or under Xvfb when
-QT_QPA_PLATFORM=xcb), with the system's real fonts. The data is a seeded chemical inventory with the mistakes lab
-managers really make, imported three times as it gets better (so the dashboard has a trend), then submitted and
+Runs the real app on a throwaway workspace with the reference portal on loopback, offscreen (or under Xvfb
+when
+QT_QPA_PLATFORM=xcb), with the system's real fonts. The data is a seeded chemical inventory with the mistakes
+lab
+managers really make, imported three times as it gets better (so the dashboard has a trend), then submitted
+and
 synced.
 """
 
@@ -42,9 +45,22 @@ CHEMICALS = [
 ]
 PIS = ["Nguyen", "Okafor", "Bergström", "Castillo", "Whitfield"]
 BUILDINGS = [("Hall Chemistry", ["101", "103", "210", "214"]), ("Life Sciences", ["B12", "2.041", "2.045"])]
-HEADERS = ["Container ID", "Chemical Name", "CAS Number", "Quantity", "Units", "Physical State", "Building",
-           "Room", "Storage Location", "PI Name", "Hazard Codes", "SDS Reference", "Date Received",
-           "Expiration Date"]
+HEADERS = [
+    "Container ID",
+    "Chemical Name",
+    "CAS Number",
+    "Quantity",
+    "Units",
+    "Physical State",
+    "Building",
+    "Room",
+    "Storage Location",
+    "PI Name",
+    "Hazard Codes",
+    "SDS Reference",
+    "Date Received",
+    "Expiration Date",
+]
 
 
 def make_inventory(path: Path, rows: int, error_rate: float, seed: int) -> None:
@@ -64,8 +80,9 @@ def make_inventory(path: Path, rows: int, error_rate: float, seed: int) -> None:
                 "Physical State": state,
                 "Building": building,
                 "Room": rng.choice(rooms),
-                "Storage Location": rng.choice(["Flammables cabinet", "Acid cabinet", "Shelf 3", "Cold room",
-                                                "Fume hood 2"]),
+                "Storage Location": rng.choice(
+                    ["Flammables cabinet", "Acid cabinet", "Shelf 3", "Cold room", "Fume hood 2"]
+                ),
                 "PI Name": rng.choice(PIS),
                 "Hazard Codes": hazards,
                 "SDS Reference": f"SDS-{cas}" if hazards else "",

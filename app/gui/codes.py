@@ -1,11 +1,18 @@
-"""Short, translatable titles for the stable violation codes (the long message comes from the validation engine)."""
+"""Short, translatable titles for the stable violation codes (the long message is the engine's)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 WARNING_CODES = frozenset(
-    {"HIDDEN_ROW", "MERGED_CELL", "CONTAINER_EXPIRED", "SALARY_ABOVE_CAP", "AWARD_UNKNOWN", "LOCATION_UNKNOWN"}
+    {
+        "HIDDEN_ROW",
+        "MERGED_CELL",
+        "CONTAINER_EXPIRED",
+        "SALARY_ABOVE_CAP",
+        "AWARD_UNKNOWN",
+        "LOCATION_UNKNOWN",
+    }
 )
 
 _TITLES: dict[str, str] = {
@@ -30,7 +37,9 @@ _TITLES: dict[str, str] = {
     "RCRA_CODE_UNKNOWN": QT_TRANSLATE_NOOP("codes", "Unknown RCRA waste code"),
     "QUANTITY_NOT_WHOLE": QT_TRANSLATE_NOOP("codes", "Manifest quantity not a whole number"),
     "ACCUMULATION_EXCEEDED": QT_TRANSLATE_NOOP("codes", "Waste stored longer than allowed"),
-    "VOLUNTARY_COMMITTED_PROHIBITED": QT_TRANSLATE_NOOP("codes", "Voluntary committed cost share on NSF award"),
+    "VOLUNTARY_COMMITTED_PROHIBITED": QT_TRANSLATE_NOOP(
+        "codes", "Voluntary committed cost share on NSF award"
+    ),
     "COST_SHARE_EXCEEDS_CAP": QT_TRANSLATE_NOOP("codes", "Cost share above the required percentage"),
     "ATTESTATION_UNSIGNED": QT_TRANSLATE_NOOP("codes", "Attestation not signed"),
     "PERIOD_INVALID": QT_TRANSLATE_NOOP("codes", "Period ends before it starts"),

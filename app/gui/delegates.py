@@ -1,6 +1,7 @@
 """Per-type cell editors: a date picker, drop-downs for enumerations and units, a number field, plain text.
 
-Editors start from the cell's text exactly as stored; nothing is rewritten for the user. A drop-down is editable,
+Editors start from the cell's text exactly as stored; nothing is rewritten for the user. A drop-down is
+editable,
 so a value outside the list can still be typed (the workspace will then say why it is not allowed).
 """
 
@@ -75,8 +76,15 @@ def field_specs(record_type: str | None) -> dict[str, FieldSpec]:
         return {}
 
 
-_KINDS = {"decimal": "decimal", "money": "decimal", "percent": "decimal", "integer": "integer", "date": "date",
-          "enum": "enum", "bool": "bool"}
+_KINDS = {
+    "decimal": "decimal",
+    "money": "decimal",
+    "percent": "decimal",
+    "integer": "integer",
+    "date": "date",
+    "enum": "enum",
+    "bool": "bool",
+}
 
 
 def _specs_from_dictionary(dictionary: Any, record_type: str) -> dict[str, FieldSpec]:

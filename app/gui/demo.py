@@ -43,7 +43,9 @@ class DemoContext:
     def samples(self) -> list[Path]:
         if not self.samples_dir.is_dir():
             return []
-        return sorted(p for p in self.samples_dir.iterdir() if p.suffix.lower() in {".xlsx", ".csv", ".tsv", ".txt"})
+        return sorted(
+            p for p in self.samples_dir.iterdir() if p.suffix.lower() in {".xlsx", ".csv", ".tsv", ".txt"}
+        )
 
     def first_sample(self) -> Path | None:
         samples = self.samples()

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -68,8 +68,8 @@ class MappingDialog(QDialog):
 
         intro = QLabel(
             self.tr(
-                "LabSync could not match every column of this file to the data dictionary. Check the suggested "
-                "matches below; a column left as “(not imported)” is ignored."
+                "LabSync could not match every column of this file to the data dictionary. Check the "
+                "suggested matches below; a column left as “(not imported)” is ignored."
             ),
             self,
         )
@@ -88,7 +88,9 @@ class MappingDialog(QDialog):
         self.type_combo.currentIndexChanged.connect(lambda _i: self._fill_combos(self.record_type()))
 
         self.table = QTableWidget(len(self._headers), 3 + 0, self)
-        self.table.setHorizontalHeaderLabels([self.tr("Column in the file"), self.tr("Field"), self.tr("Example")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Column in the file"), self.tr("Field"), self.tr("Example")]
+        )
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAccessibleName(self.tr("Columns and the fields they map to"))
@@ -118,7 +120,9 @@ class MappingDialog(QDialog):
         self.missing = QLabel(self)
         self.missing.setWordWrap(True)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Import"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -174,7 +178,9 @@ class MappingDialog(QDialog):
 
     def choice(self) -> MappingChoice:
         mapping = {
-            h: str(c.currentData()) for h, c in zip(self._headers, self._combos, strict=True) if c.currentData()
+            h: str(c.currentData())
+            for h, c in zip(self._headers, self._combos, strict=True)
+            if c.currentData()
         }
         return MappingChoice(self.record_type(), mapping, self.remember.isChecked())
 
@@ -182,7 +188,9 @@ class MappingDialog(QDialog):
 class FindReplaceDialog(QDialog):
     """Find and replace in one column; "Replace all" is a single undo step."""
 
-    def __init__(self, columns: Sequence[tuple[str, str]], current: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, columns: Sequence[tuple[str, str]], current: str | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Find and Replace"))
         self.column = QComboBox(self)
@@ -239,7 +247,7 @@ class SubmitChoice:
 
 
 def ask_submit(parent: QWidget, valid: int, invalid: int, *, partial_allowed: bool = True) -> str:
-    """"Submit valid rows now" or "wait until all are valid" (the latter only as an explicit choice)."""
+    """ "Submit valid rows now" or "wait until all are valid" (the latter only as an explicit choice)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(parent.tr("Submit to the portal"))
@@ -251,7 +259,8 @@ def ask_submit(parent: QWidget, valid: int, invalid: int, *, partial_allowed: bo
         return SubmitChoice.NOW if box.clickedButton() is now else SubmitChoice.CANCEL
     box.setText(
         parent.tr(
-            "{0} rows are valid and {1} still have errors. Rows with errors stay in Quarantine until they are fixed."
+            "{0} rows are valid and {1} still have errors. "
+            "Rows with errors stay in Quarantine until they are fixed."
         ).format(f"{valid:,}", f"{invalid:,}")
     )
     now_btn = None
@@ -328,7 +337,8 @@ class SettingsDialog(QDialog):
         account = QGroupBox(self.tr("Portal account"), self)
         acc = QHBoxLayout(account)
         self.account_label = QLabel(
-            self.tr("Signed in as {0}").format(signed_in_as) if signed_in_as else self.tr("Not signed in"), account
+            self.tr("Signed in as {0}").format(signed_in_as) if signed_in_as else self.tr("Not signed in"),
+            account,
         )
         acc.addWidget(self.account_label, 1)
         self.sign_in = QPushButton(self.tr("Sign In…"), account)
@@ -342,7 +352,9 @@ class SettingsDialog(QDialog):
         acc.addWidget(self.sign_in)
         acc.addWidget(self.sign_out)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -408,7 +420,9 @@ class AttestationDialog(QDialog):
         self.kind.currentTextChanged.connect(self._update_statement)
         self._update_statement(self.kind.currentText())
         self.agree = QCheckBox(self.tr("I attest that the statement above is true"), self)
-        self.identity = QLabel(self.tr("Signing as {0}").format(f"{pi_name} <{pi_email}>" if pi_email else pi_name))
+        self.identity = QLabel(
+            self.tr("Signing as {0}").format(f"{pi_name} <{pi_email}>" if pi_email else pi_name)
+        )
         self.pi_name = pi_name
         self.pi_email = pi_email
         form = QFormLayout()
@@ -432,8 +446,8 @@ class AttestationDialog(QDialog):
     def _update_statement(self, kind: str) -> None:
         self.statement.setPlainText(
             self.tr(
-                "I certify that the {0} for the period shown is complete and correct to the best of my knowledge, "
-                "and that I have reviewed the records it covers."
+                "I certify that the {0} for the period shown is complete and correct to the best of my "
+                "knowledge, and that I have reviewed the records it covers."
             ).format(kind)
         )
 
@@ -452,4 +466,3 @@ class AttestationDialog(QDialog):
             "statement": self.statement.toPlainText(),
             "signed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
-

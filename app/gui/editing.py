@@ -1,7 +1,9 @@
 """Edits go through a QUndoStack; each command calls the workspace (edit_cell / undo) on the DB thread.
 
-The workspace re-validates the edited row and every row whose DUPLICATE_KEY status changes, and audits the change;
-the GUI only repaints the rows the result names. Undo is the workspace's compensating edit, so the audit log shows it.
+The workspace re-validates the edited row and every row whose DUPLICATE_KEY status changes, and audits the
+change;
+the GUI only repaints the rows the result names. Undo is the workspace's compensating edit, so the audit log
+shows it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.gui.jobs import JobContext
+from app.gui.qtcompat import emit
 from app.gui.service import WorkspaceService
 from app.workspace.models import EditResult
 
@@ -115,18 +118,18 @@ class EditController(QObject):
             self._pending -= 1
             done(value)
             if not self._pending:
-                self.idle.emit()
+                emit(self.idle)
 
         def failed(exc: BaseException) -> None:
             self._pending -= 1
             log.warning("edit failed: %s", exc)
-            self.edit_failed.emit(what, exc)
+            emit(self.edit_failed, what, exc)
             if not self._pending:
-                self.idle.emit()
+                emit(self.idle)
 
         self.service.write(what, job, ok, failed)
 
     def _applied(self, row_ids: list[int]) -> None:
-        self.rows_revalidated.emit(row_ids)
-        self.service.rows_changed.emit(row_ids)
-        self.service.audit_changed.emit()
+        emit(self.rows_revalidated, row_ids)
+        emit(self.service.rows_changed, row_ids)
+        emit(self.service.audit_changed)

@@ -1,4 +1,4 @@
-"""Errors in plain words, with details to copy; uncaught exceptions end in a crash dialog, never a silent exit."""
+"""Errors in plain words with details to copy; an uncaught exception ends in a crash dialog, not silence."""
 
 from __future__ import annotations
 

@@ -1,7 +1,10 @@
-"""The lazy grid model: it holds row ids only and fetches pages of rows from the workspace (Anki's browser model).
+"""The lazy grid model: it holds row ids only and fetches pages of rows from the workspace (Anki's browser
+model).
 
-At a million rows the model keeps an ``array('q')`` of ids (8 MB) and a small LRU cache of pages of stored rows;
-nothing else is copied into Python. Rows are fetched on the GUI thread through the workspace's *reader* connection
+At a million rows the model keeps an ``array('q')`` of ids (8 MB) and a small LRU cache of pages of stored
+rows;
+nothing else is copied into Python. Rows are fetched on the GUI thread through the workspace's *reader*
+connection
 (``rows_by_id`` of one page is a single indexed query); writes never happen here.
 """
 
@@ -23,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush
 
 from app.gui import theme
+from app.gui.qtcompat import emit
 from app.gui.rows import row_id_of, row_number_of, row_raw_of, row_violations_of
 from app.validation.violations import Severity, Violation
 
@@ -67,7 +71,7 @@ def _esc(text: object) -> str:
 
 
 class RowGridModel(QAbstractTableModel):
-    """Rows of one batch: columns are the batch's canonical fields; the vertical header is the source row number."""
+    """Rows of one batch: columns are the batch's fields; the vertical header is the source row number."""
 
     rows_reloaded = Signal()
 
@@ -83,7 +87,8 @@ class RowGridModel(QAbstractTableModel):
         self._search: str | None = None
         self.editable = True
 
-    # -- configuration ------------------------------------------------------------------------------------------
+    # -- configuration
+    # ------------------------------------------------------------------------------------------
     def set_workspace(self, workspace: Any) -> None:
         self._ws = workspace
 
@@ -106,13 +111,15 @@ class RowGridModel(QAbstractTableModel):
     def set_batch(self, batch_id: int | None, *, headers: dict[str, str] | None = None) -> None:
         self.beginResetModel()
         self._batch_id = batch_id
-        self._fields = list(self._ws.fields(batch_id)) if (batch_id is not None and self._ws is not None) else []
+        self._fields = (
+            list(self._ws.fields(batch_id)) if (batch_id is not None and self._ws is not None) else []
+        )
         if headers is None and batch_id is not None and hasattr(self._ws, "batch"):
             headers = {f: h for h, f in dict(self._ws.batch(batch_id).mapping or {}).items()}
         self._headers = dict(headers or {})
         self._load_ids()
         self.endResetModel()
-        self.rows_reloaded.emit()
+        emit(self.rows_reloaded)
 
     def set_filter(self, *, only_invalid: bool | None = None, search: str | bool | None = False) -> None:
         """Change the row filter; ``search=False`` leaves the search unchanged, ``None``/"" clears it."""
@@ -123,10 +130,10 @@ class RowGridModel(QAbstractTableModel):
         self.beginResetModel()
         self._load_ids()
         self.endResetModel()
-        self.rows_reloaded.emit()
+        emit(self.rows_reloaded)
 
     def reload(self) -> None:
-        """Re-read the id list (after an import grew the batch, a submit, or a filter change) keeping the columns."""
+        """Re-read the id list (after a submit or a sync), keeping the columns."""
         if self._batch_id is None:
             return
         if not self._fields:
@@ -146,7 +153,7 @@ class RowGridModel(QAbstractTableModel):
         self._ids = new_ids
         self._pages.clear()
         self.endResetModel()
-        self.rows_reloaded.emit()
+        emit(self.rows_reloaded)
 
     def _fetch_ids(self) -> array[int]:
         if self._batch_id is None or self._ws is None:
@@ -158,7 +165,8 @@ class RowGridModel(QAbstractTableModel):
         self._ids = self._fetch_ids()
         self._pages.clear()
 
-    # -- row access ------------------------------------------------------------------------------------------------
+    # -- row access
+    # ------------------------------------------------------------------------------------------------
     def row_id(self, row: int) -> int:
         return int(self._ids[row])
 
@@ -201,8 +209,8 @@ class RowGridModel(QAbstractTableModel):
             if pos is None:
                 continue
             self._pages.pop(pos // PAGE_SIZE, None)
-            self.dataChanged.emit(self.index(pos, 0), self.index(pos, max(0, len(self._fields) - 1)))
-            self.headerDataChanged.emit(Qt.Orientation.Vertical, pos, pos)
+            emit(self.dataChanged, self.index(pos, 0), self.index(pos, max(0, len(self._fields) - 1)))
+            emit(self.headerDataChanged, Qt.Orientation.Vertical, pos, pos)
 
     def cell_violations(self, row: int, field: str) -> list[Violation]:
         stored = self.stored_row(row)
@@ -221,7 +229,8 @@ class RowGridModel(QAbstractTableModel):
             return self._fields.index(field)
         return 0
 
-    # -- Qt model interface ------------------------------------------------------------------------------------
+    # -- Qt model interface
+    # ------------------------------------------------------------------------------------
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 
@@ -309,8 +318,8 @@ class RowGridModel(QAbstractTableModel):
         old_text = self.data(index, Qt.ItemDataRole.EditRole) or ""
         if new_text == old_text:
             return False
-        self.edit_requested.emit(
-            int(self._ids[index.row()]), self._fields[index.column()], old_text, new_text
+        emit(
+            self.edit_requested, int(self._ids[index.row()]), self._fields[index.column()], old_text, new_text
         )
         return False
 

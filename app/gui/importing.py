@@ -1,4 +1,5 @@
-"""What the GUI needs to know about a file before importing it: sheets, header row, suggested mapping, preview.
+"""What the GUI needs to know about a file before importing it: sheets, header row, suggested mapping,
+preview.
 
 The decisions (which record type, which column is which field) are the validation package's; this module only
 collects them for the sheet chooser and the mapping dialog, and remembers a user's mapping per template (files
@@ -49,7 +50,7 @@ class FileInspection:
 
     @property
     def needs_mapping(self) -> bool:
-        """Ask the user when the type is unknown, a required column is missing, or a column is not recognised."""
+        """Ask when the type is unknown, a required column is missing, or a column is not recognised."""
         if self.remembered:
             return False
         return self.record_type is None or bool(self.problems) or bool(self.unmapped)
@@ -84,7 +85,9 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def _scan(path: Path, sheet: str | None) -> tuple[list[str], list[list[str]], str | None, dict[str, str | None]]:
+def _scan(
+    path: Path, sheet: str | None
+) -> tuple[list[str], list[list[str]], str | None, dict[str, str | None]]:
     """Find the header row (the one mapping most fields of some record type) and the rows after it."""
     from app.ingest import open_table
     from app.validation.dictionary import load_dictionary
@@ -152,7 +155,8 @@ def inspect_file(path: Path, sheet: str | None) -> FileInspection:
     return info
 
 
-# -- remembered templates ----------------------------------------------------------------------------------------
+# -- remembered templates
+# ----------------------------------------------------------------------------------------
 def _templates_file() -> Path:
     return ensure_private_dir(current_paths().config_dir) / "mapping-templates.json"
 
@@ -173,8 +177,11 @@ def _load_templates() -> dict[str, Any]:
 
 def remember_mapping(headers: Sequence[str], record_type: str, mapping: dict[str, str]) -> None:
     data = _load_templates()
-    data[template_signature(headers)] = {"record_type": record_type, "mapping": mapping,
-                                         "headers": list(headers)}
+    data[template_signature(headers)] = {
+        "record_type": record_type,
+        "mapping": mapping,
+        "headers": list(headers),
+    }
     path = _templates_file()
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")

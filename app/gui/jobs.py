@@ -1,15 +1,19 @@
 """The one background-job primitive of the GUI (after Picard's ``run_task`` and Anki's ``QueryOp``).
 
 A job is a plain function run on a worker thread; it never touches a widget. It receives a :class:`JobContext`
-through which it reports progress and checks for cancellation; its result (or its exception) is handed back to the
+through which it reports progress and checks for cancellation; its result (or its exception) is handed back
+to the
 GUI thread through queued signals, where the ``on_done`` / ``on_error`` callbacks run.
 
 Two pools exist:
 
-* ``JobRunner.db``: exactly one thread that never expires. Every call that writes to the encrypted workspace runs
-  there (STYLE habit 3), so SQLite never sees two writers from this process and the writer connection stays on the
+* ``JobRunner.db``: exactly one thread that never expires. Every call that writes to the encrypted workspace
+runs
+  there (STYLE habit 3), so SQLite never sees two writers from this process and the writer connection stays
+  on the
   thread that opened it.
-* ``JobRunner.general``: anything else that is slow but does not write (reading a file header, rendering a report).
+* ``JobRunner.general``: anything else that is slow but does not write (reading a file header, rendering a
+report).
 
 Tests may set ``JobRunner.synchronous = True`` to run jobs inline (Picard does the same).
 """
@@ -22,6 +26,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from app.gui.qtcompat import emit
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +87,7 @@ class JobContext:
         self.token = token
 
     def report(self, value: object) -> None:
-        self._bridge.progress.emit(value)
+        emit(self._bridge.progress, value)
 
     @property
     def cancelled(self) -> bool:
@@ -142,9 +148,9 @@ class _Runnable(QRunnable):
                 raise Cancelled
             result = self._fn(ctx)
         except BaseException as exc:
-            handle.bridge.finished.emit(None, exc)
+            emit(handle.bridge.finished, None, exc)
         else:
-            handle.bridge.finished.emit(result, None)
+            emit(handle.bridge.finished, result, None)
 
 
 class JobRunner(QObject):
@@ -196,7 +202,7 @@ class JobRunner(QObject):
     ) -> JobHandle:
         handle = JobHandle(self, name, on_done, on_error, on_progress)
         self._live.add(handle)
-        self.job_count_changed.emit(len(self._live))
+        emit(self.job_count_changed, len(self._live))
         runnable = _Runnable(fn, handle)
         if self.synchronous:
             runnable.run()
@@ -206,7 +212,7 @@ class JobRunner(QObject):
 
     def _forget(self, handle: JobHandle) -> None:
         self._live.discard(handle)
-        self.job_count_changed.emit(len(self._live))
+        emit(self.job_count_changed, len(self._live))
 
     @property
     def busy(self) -> bool:

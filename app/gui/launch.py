@@ -40,7 +40,7 @@ def make_app() -> QApplication:
 
 
 def install_translators(app: QApplication) -> list[QTranslator]:
-    """Qt's own strings and LabSync's, for the user's locale (``resources/translations/labsync_<lang>.qm``)."""
+    """Qt's strings and LabSync's for the user's locale (``resources/translations/labsync_<lang>.qm``)."""
     installed: list[QTranslator] = []
     locale = QLocale()
     qt = QTranslator(app)
@@ -55,7 +55,7 @@ def install_translators(app: QApplication) -> list[QTranslator]:
 
 
 def open_workspace_interactively(parent: Any = None) -> Callable[[], Any]:
-    """Return an opener for the workspace; ask for a passphrase when neither the keyring nor the env has one."""
+    """An opener for the workspace; asks for the passphrase when neither keyring nor environment has it."""
     from app.workspace import Workspace
 
     try:
@@ -67,8 +67,10 @@ def open_workspace_interactively(parent: Any = None) -> Callable[[], Any]:
         error: BaseException = first
     for _attempt in range(3):
         text, ok = QInputDialog.getText(
-            parent, QApplication.translate("launch", "Unlock the workspace"),
-            QApplication.translate("launch", "Passphrase of your LabSync workspace:"), QLineEdit.EchoMode.Password,
+            parent,
+            QApplication.translate("launch", "Unlock the workspace"),
+            QApplication.translate("launch", "Passphrase of your LabSync workspace:"),
+            QLineEdit.EchoMode.Password,
         )
         if not ok:
             raise error

@@ -1,4 +1,4 @@
-"""A read-only table model over a list of plain objects, with one getter per column (outbox, audit, quarantine)."""
+"""A read-only table model over plain objects, one getter per column (outbox, audit, quarantine)."""
 
 from __future__ import annotations
 
@@ -80,7 +80,9 @@ class ObjectTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:

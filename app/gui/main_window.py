@@ -60,6 +60,7 @@ from app.gui.grid_model import RowGridModel
 from app.gui.importing import FileInspection, ImportRequest, inspect_file, list_sheets, remember_mapping
 from app.gui.jobs import JobHandle
 from app.gui.preview import PREVIEW_BATCH_ID, PreviewStore, preview_job
+from app.gui.qtcompat import emit
 from app.gui.rows import row_raw_of, row_violations_of
 from app.gui.service import WorkspaceService
 from app.gui.sync_controller import SyncController, SyncStatus
@@ -96,7 +97,10 @@ class GridView(QTableView):
         self.horizontalHeader().setHighlightSections(True)
         self.setAccessibleName(self.tr("Rows of the batch"))
         self.setAccessibleDescription(
-            self.tr("Cells with a problem are tinted red (error) or amber (warning); hover for the reason and fix.")
+            self.tr(
+                "Cells with a problem are tinted red (error) or amber (warning); "
+                "hover for the reason and fix."
+            )
         )
 
 
@@ -174,7 +178,8 @@ class MainWindow(QMainWindow):
         grid_layout.addWidget(self.summary)
         grid_layout.addWidget(self.grid, 1)
 
-        # -- other pages --------------------------------------------------------------------------------------
+        # -- other pages
+        # --------------------------------------------------------------------------------------
         self.quarantine = QuarantineView(service, self)
         self.quarantine.row_activated.connect(self.jump_to_row)
         self.outbox = OutboxView(service, self)
@@ -252,8 +257,12 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------------------------------------------
     # actions and menus
     def _action(
-        self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        *, tip: str | None = None,
+        self,
+        text: str,
+        slot: Callable[[], Any],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        *,
+        tip: str | None = None,
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -266,10 +275,17 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         sk = QKeySequence.StandardKey
-        self.act_open = self._action(self.tr("&Open…"), self.open_dialog, sk.Open,
-                                     tip=self.tr("Open a spreadsheet (xlsx, xlsm, csv, tsv, txt)"))
-        self.act_export = self._action(self.tr("&Export Corrected File…"), self.export_batch,
-                                       tip=self.tr("Save the batch as xlsx (problems highlighted) or csv"))
+        self.act_open = self._action(
+            self.tr("&Open…"),
+            self.open_dialog,
+            sk.Open,
+            tip=self.tr("Open a spreadsheet (xlsx, xlsm, csv, tsv, txt)"),
+        )
+        self.act_export = self._action(
+            self.tr("&Export Corrected File…"),
+            self.export_batch,
+            tip=self.tr("Save the batch as xlsx (problems highlighted) or csv"),
+        )
         self.act_report = self._action(self.tr("&Remediation Report per PI…"), self.remediation_report)
         self.act_quit = self._action(self.tr("&Quit"), self.close, sk.Quit)
         self.act_undo = self.editing.stack.createUndoAction(self, self.tr("&Undo"))
@@ -279,11 +295,19 @@ class MainWindow(QMainWindow):
         self.act_find = self._action(self.tr("&Find and Replace…"), self.find_replace, sk.Replace)
         self.act_find.setShortcuts([QKeySequence(sk.Replace), QKeySequence("Ctrl+H")])
         self.act_search = self._action(self.tr("&Search"), self._focus_search, sk.Find)
-        self.act_fill = self._action(self.tr("Fill &Down"), self.fill_down, "Ctrl+D",
-                                     tip=self.tr("Copy the top selected cell into the cells below it"))
+        self.act_fill = self._action(
+            self.tr("Fill &Down"),
+            self.fill_down,
+            "Ctrl+D",
+            tip=self.tr("Copy the top selected cell into the cells below it"),
+        )
         self.act_next = self._action(self.tr("&Next Problem"), lambda: self.jump_to_code(None), "F8")
-        self.act_submit = self._action(self.tr("&Submit…"), self.submit, "Ctrl+Return",
-                                       tip=self.tr("Put the valid rows into the outbox for the portal"))
+        self.act_submit = self._action(
+            self.tr("&Submit…"),
+            self.submit,
+            "Ctrl+Return",
+            tip=self.tr("Put the valid rows into the outbox for the portal"),
+        )
         self.act_sync = self._action(self.tr("S&ync Now"), self.sync_now, sk.Refresh)
         self.act_retry = self._action(self.tr("&Retry Rejected"), lambda: self.retry(None))
         self.act_settings = self._action(self.tr("&Settings…"), self.open_settings, sk.Preferences)
@@ -303,7 +327,15 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit_menu = menu.addMenu(self.tr("&Edit"))
-        for a in (self.act_undo, self.act_redo, None, self.act_search, self.act_find, self.act_fill, self.act_next):
+        for a in (
+            self.act_undo,
+            self.act_redo,
+            None,
+            self.act_search,
+            self.act_find,
+            self.act_fill,
+            self.act_next,
+        ):
             edit_menu.addSeparator() if a is None else edit_menu.addAction(a)
         batch_menu = menu.addMenu(self.tr("&Batch"))
         for a in (self.act_submit, self.act_sync, self.act_retry, self.act_attest):
@@ -311,7 +343,9 @@ class MainWindow(QMainWindow):
         view_menu = menu.addMenu(self.tr("&View"))
         view_menu.addAction(self.dock.toggleViewAction())
         for i in range(self.tabs.count()):
-            act = self._action(self.tabs.tabText(i), lambda i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
+            act = self._action(
+                self.tabs.tabText(i), lambda i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}"
+            )
             view_menu.addAction(act)
         tools = menu.addMenu(self.tr("&Tools"))
         tools.addAction(self.act_settings)
@@ -367,7 +401,9 @@ class MainWindow(QMainWindow):
         if self.demo is not None:
             start = str(self.demo.samples_dir)
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open a spreadsheet"), str(start),
+            self,
+            self.tr("Open a spreadsheet"),
+            str(start),
             self.tr("Spreadsheets ({0});;All files (*)").format(OPENABLE),
         )
         if path:
@@ -377,14 +413,17 @@ class MainWindow(QMainWindow):
     def open_file(self, path: Path, *, sheet: str | None = None) -> None:
         """Sheet chooser -> header check (mapping dialog when needed) -> import in the background."""
         if self.import_job is not None and self.import_job.running:
-            self.statusBar().showMessage(self.tr("Wait for the current import to finish, or cancel it."), 5000)
+            self.statusBar().showMessage(
+                self.tr("Wait for the current import to finish, or cancel it."), 5000
+            )
             return
         self.statusBar().showMessage(self.tr("Reading {0}…").format(path.name))
         if sheet is not None:
             self._inspect(path, sheet)
             return
         self.service.runner.run(
-            "sheets", lambda _ctx: list_sheets(path),
+            "sheets",
+            lambda _ctx: list_sheets(path),
             lambda sheets: self._sheets_listed(path, sheets),
             lambda exc: self._open_failed(path, exc),
         )
@@ -401,15 +440,21 @@ class MainWindow(QMainWindow):
     def choose_sheet(self, path: Path, sheets: Sequence[str]) -> str | None:
         """Overridable (tests): ask which sheet to import."""
         name, ok = QInputDialog.getItem(
-            self, self.tr("Choose a sheet"), self.tr("{0} has several sheets. Which one holds the records?")
-            .format(path.name), list(sheets), 0, False,
+            self,
+            self.tr("Choose a sheet"),
+            self.tr("{0} has several sheets. Which one holds the records?").format(path.name),
+            list(sheets),
+            0,
+            False,
         )
         return name if ok else None
 
     def _inspect(self, path: Path, sheet: str | None) -> None:
         self.service.runner.run(
-            "inspect", lambda _ctx: inspect_file(path, sheet),
-            self._inspected, lambda exc: self._open_failed(path, exc),
+            "inspect",
+            lambda _ctx: inspect_file(path, sheet),
+            self._inspected,
+            lambda exc: self._open_failed(path, exc),
         )
 
     def _inspected(self, info: FileInspection) -> None:
@@ -437,8 +482,14 @@ class MainWindow(QMainWindow):
         from app.gui.importing import fields_of, record_types
 
         return MappingDialog(
-            info.headers, info.suggested, record_types(), info.record_type, fields_of, info.preview,
-            info.problems, self,
+            info.headers,
+            info.suggested,
+            record_types(),
+            info.record_type,
+            fields_of,
+            info.preview,
+            info.problems,
+            self,
         )
 
     def _open_failed(self, path: Path, exc: BaseException) -> None:
@@ -459,16 +510,23 @@ class MainWindow(QMainWindow):
 
         def job(ws: Any, ctx: Any) -> Any:
             return ws.import_file(
-                request.path, record_type=request.record_type, sheet=request.sheet, mapping=request.mapping,
-                progress=lambda *args: ctx.report(args), cancel=ctx.token,
+                request.path,
+                record_type=request.record_type,
+                sheet=request.sheet,
+                mapping=request.mapping,
+                progress=lambda *args: ctx.report(args),
+                cancel=ctx.token,
             )
 
-        self.import_job = self.service.write("import", job, self._import_done, self._import_failed,
-                                             self._import_progress)
+        self.import_job = self.service.write(
+            "import", job, self._import_done, self._import_failed, self._import_progress
+        )
         self.preview_job = self.service.runner.run(
             "preview",
             lambda ctx: preview_job(request.path, request.record_type, request.sheet, request.mapping, ctx),
-            None, lambda exc: log.info("no preview: %s", exc), lambda chunk: self._preview_chunk(request, chunk),
+            None,
+            lambda exc: log.info("no preview: %s", exc),
+            lambda chunk: self._preview_chunk(request, chunk),
         )
 
     def _preview_chunk(self, request: ImportRequest, value: Any) -> None:
@@ -484,8 +542,12 @@ class MainWindow(QMainWindow):
             self.delegate.specs = {}
             self.model.set_batch(PREVIEW_BATCH_ID)
             self.first_rows_at = (dt.datetime.now() - self._import_started).total_seconds()
-            self.summary.setText(self.tr("{0}: showing the first rows while the whole file is checked "
-                                         "(read-only until the import finishes)…").format(request.path.name))
+            self.summary.setText(
+                self.tr(
+                    "{0}: showing the first rows while the whole file is checked "
+                    "(read-only until the import finishes)…"
+                ).format(request.path.name)
+            )
         else:
             self._preview.add(results)
             self.model.reload()
@@ -522,11 +584,14 @@ class MainWindow(QMainWindow):
         secs = (dt.datetime.now() - self._import_started).total_seconds()
         self.statusBar().showMessage(
             self.tr("Imported {0} rows in {1} s: {2} valid, {3} with errors.").format(
-                f"{summary.row_count:,}", f"{secs:.1f}", f"{summary.valid_count:,}", f"{summary.invalid_count:,}"
+                f"{summary.row_count:,}",
+                f"{secs:.1f}",
+                f"{summary.valid_count:,}",
+                f"{summary.invalid_count:,}",
             ),
             10000,
         )
-        self.import_finished.emit(summary)
+        emit(self.import_finished, summary)
 
     def _import_failed(self, exc: BaseException) -> None:
         from app.workspace import ImportCancelled
@@ -534,7 +599,7 @@ class MainWindow(QMainWindow):
         self._end_import_ui()
         self.current_batch = None
         self.refresh_batches()
-        self.import_finished.emit(None)
+        emit(self.import_finished, None)
         if isinstance(exc, ImportCancelled):
             self.statusBar().showMessage(self.tr("Import cancelled; nothing was stored."), 6000)
             return
@@ -567,8 +632,11 @@ class MainWindow(QMainWindow):
             return
         batch_id = self.batch_combo.itemData(pos)
         summary = next((b for b in self.batch_summaries if b.id == batch_id), None)
-        if summary is not None and (self.current_batch is None or self.current_batch.id != summary.id
-                                    or self.model.batch_id != summary.id):
+        if summary is not None and (
+            self.current_batch is None
+            or self.current_batch.id != summary.id
+            or self.model.batch_id != summary.id
+        ):
             self.show_batch(summary)
         elif summary is not None:
             self.current_batch = summary
@@ -583,7 +651,7 @@ class MainWindow(QMainWindow):
             self.grid.setColumnWidth(c, min(max(self.grid.columnWidth(c), 70), 260))
         self.quarantine.batch_id = summary.id
         self.refresh_counts()
-        self.batch_loaded.emit(summary.id)
+        emit(self.batch_loaded, summary.id)
 
     def _rows_revalidated(self, row_ids: list[int]) -> None:
         self.model.refresh_rows(row_ids)
@@ -598,7 +666,9 @@ class MainWindow(QMainWindow):
             return
         b = self.current_batch
         if b is None:
-            self.summary.setText(self.tr("Open a spreadsheet to begin: File ▸ Open (Ctrl+O), or drop it here."))
+            self.summary.setText(
+                self.tr("Open a spreadsheet to begin: File ▸ Open (Ctrl+O), or drop it here.")
+            )
             self.panel.model.set_data({})
             self.panel.set_summary("")
         else:
@@ -609,8 +679,11 @@ class MainWindow(QMainWindow):
             total = reader.row_count(fresh.id)
             self.summary.setText(
                 self.tr("{0} · {1}: {2} rows, {3} valid, {4} with errors").format(
-                    fresh.source_name, fresh.record_type.replace("_", " "), f"{total:,}",
-                    f"{total - invalid:,}", f"{invalid:,}",
+                    fresh.source_name,
+                    fresh.record_type.replace("_", " "),
+                    f"{total:,}",
+                    f"{total - invalid:,}",
+                    f"{invalid:,}",
                 )
             )
             self.panel.model.set_data(
@@ -621,7 +694,10 @@ class MainWindow(QMainWindow):
             )
             self.panel.set_summary(
                 self.tr("{0} rows need fixing. Click a problem to go to the next cell that has it.").format(
-                    f"{invalid:,}") if invalid else self.tr("No errors left in this batch. Ready to submit.")
+                    f"{invalid:,}"
+                )
+                if invalid
+                else self.tr("No errors left in this batch. Ready to submit.")
             )
         self._update_pending()
 
@@ -653,7 +729,9 @@ class MainWindow(QMainWindow):
         elif widget is self.audit:
             self.audit.refresh()
         elif widget is self.dashboard:
-            self.dashboard.refresh(self.current_batch.id if self.current_batch else None, self.batch_summaries)
+            self.dashboard.refresh(
+                self.current_batch.id if self.current_batch else None, self.batch_summaries
+            )
 
     # ------------------------------------------------------------------------------------------------------
     # filter, search, navigation
@@ -690,7 +768,7 @@ class MainWindow(QMainWindow):
         self.select_cell(pos, self.model.column_of(field))
 
     def jump_to_code(self, code: str | None) -> bool:
-        """Go to the next cell (after the current one, wrapping) whose row has ``code`` (any problem if None)."""
+        """Go to the next cell (after the current one, wrapping) with ``code`` (any problem if None)."""
         n = self.model.rowCount()
         if n == 0:
             return False
@@ -708,8 +786,9 @@ class MainWindow(QMainWindow):
             if hits:
                 self.select_cell(pos, self.model.column_of(hits[0].field))
                 return True
-        self.statusBar().showMessage(self.tr("No cell with {0} in the rows shown.").format(code or self.tr("problems")),
-                                     5000)
+        self.statusBar().showMessage(
+            self.tr("No cell with {0} in the rows shown.").format(code or self.tr("problems")), 5000
+        )
         return False
 
     # ------------------------------------------------------------------------------------------------------
@@ -725,7 +804,9 @@ class MainWindow(QMainWindow):
                 if v.field == field and suggestion:
                     act = menu.addAction(self.tr("Use suggestion “{0}”").format(suggestion))
                     act.triggered.connect(
-                        lambda _c=False, s=suggestion, i=index: self.model.setData(i, s, Qt.ItemDataRole.EditRole)
+                        lambda _c=False, s=suggestion, i=index: self.model.setData(
+                            i, s, Qt.ItemDataRole.EditRole
+                        )
                     )
         for a in (self.act_undo, self.act_redo, self.act_fill, self.act_find, self.act_next):
             menu.addAction(a)
@@ -753,10 +834,14 @@ class MainWindow(QMainWindow):
     def find_replace(self) -> FindReplaceDialog | None:
         if self.model.batch_id is None:
             return None
-        columns = [(f, str(self.model.headerData(i, Qt.Orientation.Horizontal))) for i, f in
-                   enumerate(self.model.fields)]
+        columns = [
+            (f, str(self.model.headerData(i, Qt.Orientation.Horizontal)))
+            for i, f in enumerate(self.model.fields)
+        ]
         current = self.grid.currentIndex()
-        dialog = FindReplaceDialog(columns, self.model.fields[current.column()] if current.isValid() else None, self)
+        dialog = FindReplaceDialog(
+            columns, self.model.fields[current.column()] if current.isValid() else None, self
+        )
         dialog.replace_all.clicked.connect(lambda: self.replace_all(dialog))
         dialog.show()
         return dialog
@@ -791,10 +876,16 @@ class MainWindow(QMainWindow):
         choice = self.ask_submit(total - invalid, invalid)
         if choice != SubmitChoice.NOW:
             if choice == SubmitChoice.WAIT:
-                self.statusBar().showMessage(self.tr("Nothing submitted: fix the remaining rows first."), 6000)
+                self.statusBar().showMessage(
+                    self.tr("Nothing submitted: fix the remaining rows first."), 6000
+                )
             return
-        self.service.write("submit", lambda ws, _ctx: ws.submit(b.id), self._submitted,
-                           lambda exc: show_error(self, self.tr("Submit failed"), exc))
+        self.service.write(
+            "submit",
+            lambda ws, _ctx: ws.submit(b.id),
+            self._submitted,
+            lambda exc: show_error(self, self.tr("Submit failed"), exc),
+        )
 
     def ask_submit(self, valid: int, invalid: int) -> str:
         """Overridable (tests): "submit valid rows now" / "wait until all are valid"."""
@@ -809,8 +900,8 @@ class MainWindow(QMainWindow):
         )
         self.refresh_batches()
         self.outbox.refresh()
-        self.service.outbox_changed.emit()
-        self.submit_finished.emit(summary)
+        emit(self.service.outbox_changed)
+        emit(self.submit_finished, summary)
         self.sync_now()
 
     def sync_now(self) -> None:
@@ -870,10 +961,13 @@ class MainWindow(QMainWindow):
         b = self.current_batch
         if b is None:
             return
-        suggested = str(Path(self.prefs.value("recent/dir", str(Path.home()))) / f"{Path(b.source_name).stem}-"
-                        f"corrected.xlsx")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export corrected file"), suggested,
-                                              self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"))
+        suggested = str(
+            Path(self.prefs.value("recent/dir", str(Path.home()))) / f"{Path(b.source_name).stem}-"
+            f"corrected.xlsx"
+        )
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export corrected file"), suggested, self.tr("Excel workbook (*.xlsx);;CSV (*.csv)")
+        )
         if path:
             self.export_to(Path(path))
 
@@ -882,7 +976,8 @@ class MainWindow(QMainWindow):
         if b is None:
             return
         self.service.write(
-            "export", lambda ws, _ctx: ws.export(b.id, path),
+            "export",
+            lambda ws, _ctx: ws.export(b.id, path),
             lambda _r: self.statusBar().showMessage(self.tr("Saved {0}").format(path), 8000),
             lambda exc: show_error(self, self.tr("Export failed"), exc),
         )
@@ -909,8 +1004,9 @@ class MainWindow(QMainWindow):
                 yield from reader_rows.rows_by_id(ids[start : start + 2000])
 
         written = write_remediation_reports(folder, b, rows(), code_title)
-        self.statusBar().showMessage(self.tr("Wrote {0} remediation reports to {1}").format(len(written), folder),
-                                     10000)
+        self.statusBar().showMessage(
+            self.tr("Wrote {0} remediation reports to {1}").format(len(written), folder), 10000
+        )
 
     def open_settings(self) -> SettingsDialog | None:
         try:
@@ -928,20 +1024,37 @@ class MainWindow(QMainWindow):
             "batch_size": self.tr("Batch size"),
             "policy_file": self.tr("Policy pack file"),
         }
-        kinds = {"ca_bundle": "file", "client_cert": "file", "client_key": "file", "policy_file": "file",
-                 "batch_size": "int"}
+        kinds = {
+            "ca_bundle": "file",
+            "client_cert": "file",
+            "client_key": "file",
+            "policy_file": "file",
+            "batch_size": "int",
+        }
         rows = [
-            SettingRow(key, label, getattr(settings, key), "site" if settings.is_locked(key)
-                       else settings.source_of(key), kinds.get(key, "text"))
+            SettingRow(
+                key,
+                label,
+                getattr(settings, key),
+                "site" if settings.is_locked(key) else settings.source_of(key),
+                kinds.get(key, "text"),
+            )
             for key, label in labels.items()
         ]
-        dialog = SettingsDialog(rows, signed_in_as=self.sync.identity, on_sign_in=self.sync.sign_in,
-                                on_sign_out=self.sync.sign_out, parent=self)
+        dialog = SettingsDialog(
+            rows,
+            signed_in_as=self.sync.identity,
+            on_sign_in=self.sync.sign_in,
+            on_sign_out=self.sync.sign_out,
+            parent=self,
+        )
         for key, label in labels.items():
-            dialog.findChildren(QLabel)  # noqa: B018 - keep dialog labels alive for accessibility tools
+            dialog.findChildren(QLabel)
             _ = describe(key), label
         policy = _policy_version()
-        dialog.layout().insertWidget(1, QLabel(self.tr("Policy pack version in use: {0}").format(policy), dialog))
+        dialog.layout().insertWidget(
+            1, QLabel(self.tr("Policy pack version in use: {0}").format(policy), dialog)
+        )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             for key, value in dialog.changed_values().items():
                 try:
@@ -963,15 +1076,24 @@ class MainWindow(QMainWindow):
                 return ws.add_attestation(record)
             raise NotImplementedError("the workspace cannot store attestations yet")
 
-        self.service.write("attestation", job, lambda _r: self.refresh_batches(),
-                           lambda exc: show_error(self, self.tr("The attestation was not saved"), exc))
+        self.service.write(
+            "attestation",
+            job,
+            lambda _r: self.refresh_batches(),
+            lambda exc: show_error(self, self.tr("The attestation was not saved"), exc),
+        )
 
     def about(self) -> None:
         from app import __version__
 
-        QMessageBox.about(self, self.tr("About LabSync"), self.tr(
-            "<b>LabSync {0}</b><br/>Validate, fix and sync lab compliance spreadsheets.<br/>Workspace: {1}"
-        ).format(__version__, getattr(self.service.reader, "path", "")))
+        QMessageBox.about(
+            self,
+            self.tr("About LabSync"),
+            self.tr(
+                "<b>LabSync {0}</b><br/>Validate, fix and sync lab compliance spreadsheets.<br/>"
+                "Workspace: {1}"
+            ).format(__version__, getattr(self.service.reader, "path", "")),
+        )
 
     # ------------------------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -1,7 +1,8 @@
 """The first rows of a file, on screen while the full import is still running.
 
 The workspace stores an import in one transaction, so its rows appear only when it commits. Meanwhile the grid
-shows the first rows as the validation engine streams them (same rules, same tints), read-only, from this small
+shows the first rows as the validation engine streams them (same rules, same tints), read-only, from this
+small
 in-memory store with the workspace's read interface.
 """
 
@@ -69,7 +70,11 @@ def preview_fields(record_type: str, mapping: dict[str, str]) -> list[str]:
 
 
 def stream_preview(
-    path: Path, *, record_type: str | None, sheet: str | None, mapping: dict[str, str] | None,
+    path: Path,
+    *,
+    record_type: str | None,
+    sheet: str | None,
+    mapping: dict[str, str] | None,
     limit: int = PREVIEW_ROWS,
 ) -> Iterator[tuple[list[str], list[RowResult]]]:
     """Yield (fields, chunk of results) for the first ``limit`` rows."""
@@ -91,8 +96,9 @@ def stream_preview(
             yield fields, chunk
 
 
-def preview_job(path: Path, record_type: str | None, sheet: str | None, mapping: dict[str, str] | None,
-                ctx: Any) -> int:
+def preview_job(
+    path: Path, record_type: str | None, sheet: str | None, mapping: dict[str, str] | None, ctx: Any
+) -> int:
     """A general-pool job: report each chunk to the GUI; stop when cancelled (the import finished)."""
     total = 0
     for fields, chunk in stream_preview(path, record_type=record_type, sheet=sheet, mapping=mapping):

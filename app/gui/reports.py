@@ -51,7 +51,9 @@ def write_remediation_reports(
         ws.title = "To fix"
         ws.append([f"Remediation needed: {pi}"])
         ws["A1"].font = Font(bold=True, size=14)
-        ws.append([f"Batch #{batch.id}: {batch.source_name} ({batch.record_type}); {len(pi_rows)} rows need fixing"])
+        ws.append(
+            [f"Batch #{batch.id}: {batch.source_name} ({batch.record_type}); {len(pi_rows)} rows need fixing"]
+        )
         ws.append([])
         header = ["Row", "Field", "Current value", "Problem", "Code", "How to fix", "Regulation"]
         ws.append(header)
@@ -61,8 +63,17 @@ def write_remediation_reports(
             raw = row_raw_of(row)
             for v in row_violations_of(row):
                 value = raw.get(v.field or "", "") if v.field else ""
-                ws.append([row_number_of(row), v.field or "", _neutral(value or ""), _neutral(v.message),
-                           v.code, _neutral(v.hint), v.citation])
+                ws.append(
+                    [
+                        row_number_of(row),
+                        v.field or "",
+                        _neutral(value or ""),
+                        _neutral(v.message),
+                        v.code,
+                        _neutral(v.hint),
+                        v.citation,
+                    ]
+                )
                 fill = red if str(v.severity) == "error" else amber
                 for cell in ws[ws.max_row][:5]:
                     cell.fill = fill

@@ -1,9 +1,12 @@
 """The GUI's handle on the workspace: reads on the GUI thread, every write on the one DB thread.
 
-The workspace keeps one writer connection (behind a lock) and one reader connection per thread (WAL: readers are
-never blocked and see each commit). Reads that must be instant (a page of rows for the grid, counts) run on the
+The workspace keeps one writer connection (behind a lock) and one reader connection per thread (WAL: readers
+are
+never blocked and see each commit). Reads that must be instant (a page of rows for the grid, counts) run on
+the
 GUI thread; every write (import, edit, undo, submit, sync, retry) runs on ``JobRunner.db`` through
-:meth:`WorkspaceService.write`, so writes are serialized in the order the user made them and never block painting.
+:meth:`WorkspaceService.write`, so writes are serialized in the order the user made them and never block
+painting.
 """
 
 from __future__ import annotations
@@ -45,9 +48,7 @@ class WorkspaceService(QObject):
         on_progress: Callable[[Any], None] | None = None,
     ) -> JobHandle:
         """Run ``fn(writer_workspace, ctx)`` on the DB thread; callbacks run on the GUI thread."""
-        return self.runner.run_db(
-            name, lambda ctx: fn(self.workspace, ctx), on_done, on_error, on_progress
-        )
+        return self.runner.run_db(name, lambda ctx: fn(self.workspace, ctx), on_done, on_error, on_progress)
 
     def close(self) -> None:
         """Close both connections (waits for running writes)."""

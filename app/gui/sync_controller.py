@@ -1,7 +1,8 @@
 """Background sync: a timer runs ``SyncClient.sync_once`` on the workspace thread and reports a status.
 
 The client writes to the workspace (begin_send / record_results), so it lives on the DB thread with the writer
-connection. The status bar shows online / offline / syncing and the pending count; rejections and a stopped sync
+connection. The status bar shows online / offline / syncing and the pending count; rejections and a stopped
+sync
 (circuit open, sign-in needed) raise a desktop notification.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from app.gui.jobs import JobContext, JobHandle
+from app.gui.qtcompat import emit
 from app.gui.service import WorkspaceService
 
 log = logging.getLogger(__name__)
@@ -123,7 +125,7 @@ class SyncController(QObject):
 
     def _progress(self, value: Any) -> None:
         done, total = value
-        self.progress.emit(int(done), int(total))
+        emit(self.progress, int(done), int(total))
         self._set(SyncStatus("syncing", _tr("{0} of {1} sent").format(done, total)))
 
     def _done(self, report: Any) -> None:
@@ -131,8 +133,13 @@ class SyncController(QObject):
         if getattr(report, "circuit_open", False):
             self._set(SyncStatus("paused", report.reason or ""))
             if not self._was_stopped:
-                self.notify.emit(_tr("Sync stopped"), _tr("The portal keeps failing; LabSync will try again "
-                                                          "by itself. {0}").format(report.reason or ""))
+                emit(
+                    self.notify,
+                    _tr("Sync stopped"),
+                    _tr("The portal keeps failing; LabSync will try again by itself. {0}").format(
+                        report.reason or ""
+                    ),
+                )
             self._was_stopped = True
         elif getattr(report, "remaining", 0) and getattr(report, "reason", None):
             self._set(SyncStatus("offline", report.reason))
@@ -140,15 +147,16 @@ class SyncController(QObject):
             self._set(SyncStatus("online", _tr("Everything is sent") if not report.remaining else ""))
             self._was_stopped = False
         if getattr(report, "rejected", 0):
-            self.notify.emit(
+            emit(
+                self.notify,
                 _tr("The portal rejected records"),
-                _tr("{0} records were refused; they are back in Quarantine with the portal's reasons.").format(
-                    report.rejected
-                ),
+                _tr(
+                    "{0} records were refused; they are back in Quarantine with the portal's reasons."
+                ).format(report.rejected),
             )
-        self.synced.emit(report)
-        self.service.outbox_changed.emit()
-        self.service.audit_changed.emit()
+        emit(self.synced, report)
+        emit(self.service.outbox_changed)
+        emit(self.service.audit_changed)
         self._maybe_again()
 
     def _failed(self, exc: BaseException) -> None:
@@ -157,7 +165,7 @@ class SyncController(QObject):
 
         if isinstance(exc, AuthError):
             self._set(SyncStatus("signed_out", str(exc)))
-            self.notify.emit(_tr("Sign-in needed"), _tr("Sync stopped: {0}").format(exc))
+            emit(self.notify, _tr("Sign-in needed"), _tr("Sync stopped: {0}").format(exc))
         elif isinstance(exc, ConfigError):
             self._set(SyncStatus("not_configured", str(exc)))
         else:
@@ -172,7 +180,7 @@ class SyncController(QObject):
 
     def _set(self, status: SyncStatus) -> None:
         self.status = status
-        self.status_changed.emit(status)
+        emit(self.status_changed, status)
 
     # -- account ---------------------------------------------------------------------------------------------
     def sign_in(self) -> None:

@@ -77,7 +77,8 @@ def dark_palette() -> QPalette:
 def apply_color_scheme(app: QApplication) -> None:
     """Use the Fusion style with a dark palette when the OS is in dark mode; the native look otherwise.
 
-    Native styles on Windows 11 and macOS already follow the scheme; Fusion (Linux, offscreen) needs the palette.
+    Native styles on Windows 11 and macOS already follow the scheme; Fusion (Linux, offscreen) needs the
+    palette.
     """
     hints = app.styleHints()
     dark = hints is not None and hints.colorScheme() == Qt.ColorScheme.Dark

@@ -1,4 +1,4 @@
-"""Secondary views: Quarantine, Outbox, Audit and the Dashboard. Each reads the workspace through the service."""
+"""Secondary views: Quarantine, Outbox, Audit and the Dashboard; each reads the workspace via the service."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ from app.gui import theme
 from app.gui.codes import code_severity, code_title
 from app.gui.grid_model import worst_severity
 from app.gui.list_model import Column, ObjectTableModel, display
+from app.gui.qtcompat import emit
 from app.gui.rows import row_number_of, row_raw_of, row_violations_of
 from app.gui.service import WorkspaceService
 
@@ -137,8 +138,11 @@ class QuarantineView(QWidget):
                     lambda r: ", ".join(sorted({v.code for v in _reasons(r)})),
                     icon=lambda r: theme.icon(worst_severity(_reasons(r)) or "warning"),
                 ),
-                Column(self.tr("What to fix"), lambda r: _fix_text(_reasons(r)),
-                       tooltip=lambda r: _violations_text(_reasons(r))),
+                Column(
+                    self.tr("What to fix"),
+                    lambda r: _fix_text(_reasons(r)),
+                    tooltip=lambda r: _violations_text(_reasons(r)),
+                ),
             ],
             self,
         )
@@ -146,7 +150,9 @@ class QuarantineView(QWidget):
         self.info.setWordWrap(True)
         self.table = _table(self, self.model, self.tr("Quarantined rows"))
         self.table.setAccessibleDescription(self.tr("Double-click a row to fix it in the grid."))
-        self.table.doubleClicked.connect(lambda idx: self.row_activated.emit(int(self.model.item(idx.row()).id)))
+        self.table.doubleClicked.connect(
+            lambda idx: emit(self.row_activated, int(self.model.item(idx.row()).id))
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
         layout.addWidget(self.table)
@@ -185,18 +191,27 @@ class OutboxView(QWidget):
         self.service = service
         self.model = ObjectTableModel(
             [
-                Column(self.tr("State"), lambda e: state_name(e.state).replace("_", " ").title(),
-                       background=lambda e: state_tint(e.state)),
+                Column(
+                    self.tr("State"),
+                    lambda e: state_name(e.state).replace("_", " ").title(),
+                    background=lambda e: state_tint(e.state),
+                ),
                 Column(self.tr("Batch"), lambda e: e.batch_id, align_right=True),
                 Column(self.tr("Row"), lambda e: self._row_numbers.get(e.row_id, ""), align_right=True),
                 Column(self.tr("Record"), lambda e: record_label(e.payload)),
                 Column(self.tr("Class"), lambda e: e.classification),
                 Column(self.tr("Attempts"), lambda e: e.attempts, align_right=True),
                 Column(self.tr("Next attempt"), lambda e: e.next_attempt_at),
-                Column(self.tr("Idempotency key"), lambda e: str(e.idempotency_key)[:12] + "…",
-                       tooltip=lambda e: str(e.idempotency_key)),
-                Column(self.tr("Portal said"), lambda e: _violations_text(e.portal_violations) or display(e.last_error),
-                       tooltip=lambda e: _violations_text(e.portal_violations) or None),
+                Column(
+                    self.tr("Idempotency key"),
+                    lambda e: str(e.idempotency_key)[:12] + "…",
+                    tooltip=lambda e: str(e.idempotency_key),
+                ),
+                Column(
+                    self.tr("Portal said"),
+                    lambda e: _violations_text(e.portal_violations) or display(e.last_error),
+                    tooltip=lambda e: _violations_text(e.portal_violations) or None,
+                ),
             ],
             self,
         )
@@ -212,7 +227,7 @@ class OutboxView(QWidget):
         self.retry_all = QPushButton(self.tr("Retry All Rejected"), self)
         self.sync = QPushButton(self.tr("Sync Now"), self)
         self.retry.clicked.connect(self._retry_selected)
-        self.retry_all.clicked.connect(lambda: self.retry_requested.emit(None))
+        self.retry_all.clicked.connect(lambda: emit(self.retry_requested, None))
         self.sync.clicked.connect(self.sync_requested.emit)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Show:"), self))
@@ -231,7 +246,7 @@ class OutboxView(QWidget):
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         ids = [attr(self.model.item(r), "id", "outbox_id") for r in rows]
         if ids:
-            self.retry_requested.emit(ids)
+            emit(self.retry_requested, ids)
 
     def refresh(self) -> None:
         reader = self.service.reader
@@ -242,7 +257,9 @@ class OutboxView(QWidget):
         self._row_numbers = {r.id: r.row_no for r in reader.rows_by_id([e.row_id for e in entries])}
         self.model.set_items(entries)
         counts = {state_name(k): v for k, v in dict(reader.outbox_counts()).items()}
-        self.counts.setText("   ".join(f"{s.replace('_', ' ').title()}: {counts.get(s, 0):,}" for s in STATE_COLORS))
+        self.counts.setText(
+            "   ".join(f"{s.replace('_', ' ').title()}: {counts.get(s, 0):,}" for s in STATE_COLORS)
+        )
         self.retry_all.setEnabled(counts.get("REJECTED", 0) > 0)
         for c in range(self.model.columnCount() - 1):
             self.table.resizeColumnToContents(c)
@@ -259,13 +276,22 @@ class AuditView(QWidget):
         self.model = ObjectTableModel(
             [
                 Column(self.tr("#"), lambda e: attr(e, "seq", "sequence", "id"), align_right=True),
-                Column(self.tr("When (local time)"), lambda e: _local_time(e.ts), tooltip=lambda e: f"{e.ts} UTC"),
-                Column(self.tr("Who"), lambda e: e.actor, tooltip=lambda e: f"{e.actor} on {e.host}, LabSync {e.app_version}"),
+                Column(
+                    self.tr("When (local time)"), lambda e: _local_time(e.ts), tooltip=lambda e: f"{e.ts} UTC"
+                ),
+                Column(
+                    self.tr("Who"),
+                    lambda e: e.actor,
+                    tooltip=lambda e: f"{e.actor} on {e.host}, LabSync {e.app_version}",
+                ),
                 Column(self.tr("Action"), lambda e: attr(e, "action")),
                 Column(self.tr("What"), lambda e: attr(e, "entity", "entity_id")),
                 Column(self.tr("Before"), lambda e: _short(attr(e, "before"))),
-                Column(self.tr("After"), lambda e: _short(attr(e, "after")),
-                       tooltip=lambda e: display(attr(e, "after")) or None),
+                Column(
+                    self.tr("After"),
+                    lambda e: _short(attr(e, "after")),
+                    tooltip=lambda e: display(attr(e, "after")) or None,
+                ),
             ],
             self,
         )
@@ -280,7 +306,9 @@ class AuditView(QWidget):
         for a in ("import", "edit", "undo", "submit", "send", "ack", "reject", "retry", "export", "rekey"):
             self.action.addItem(a, a)
         self.verify = QPushButton(self.tr("Verify Integrity"), self)
-        self.verify.setAccessibleDescription(self.tr("Checks that no audit entry was changed, removed or reordered"))
+        self.verify.setAccessibleDescription(
+            self.tr("Checks that no audit entry was changed, removed or reordered")
+        )
         self.export = QPushButton(self.tr("Export…"), self)
         self.result = QLabel(self)
         self.result.setWordWrap(True)
@@ -321,7 +349,9 @@ class AuditView(QWidget):
         reader = self.service.reader
         if reader is None:
             return
-        entries = list(reader.audit.entries(batch_id=self.batch.currentData(), action=self.action.currentData()))
+        entries = list(
+            reader.audit.entries(batch_id=self.batch.currentData(), action=self.action.currentData())
+        )
         needle = self.record.text().strip().casefold()
         if needle:
             entries = [e for e in entries if needle in display(attr(e, "entity", "entity_id")).casefold()]
@@ -343,16 +373,20 @@ class AuditView(QWidget):
         ok = bool(attr(result, "ok", "valid", default=False))
         count = attr(result, "entries", "checked", "count", default=None)
         if ok:
-            text = self.tr("The audit log is intact: all {0} entries check out; none was changed, removed, "
-                           "inserted or reordered.").format(f"{count:,}" if isinstance(count, int) else "")
+            text = self.tr(
+                "The audit log is intact: all {0} entries check out; none was changed, removed, "
+                "inserted or reordered."
+            ).format(f"{count:,}" if isinstance(count, int) else "")
             self.result.setStyleSheet("color: #2e7d32; font-weight: bold;")
         else:
             bad = attr(result, "first_bad_seq", default="?")
             why = attr(result, "problem", default="") or ""
-            text = self.tr("The audit log has been tampered with: entry {0} does not check out. {1}").format(bad, why)
+            text = self.tr("The audit log has been tampered with: entry {0} does not check out. {1}").format(
+                bad, why
+            )
             self.result.setStyleSheet("color: #b3261e; font-weight: bold;")
         self.result.setText(text)
-        self.verified.emit(result)
+        emit(self.verified, result)
 
     def _verify_failed(self, exc: BaseException) -> None:
         self.result.setStyleSheet("color: #b3261e;")
@@ -372,7 +406,9 @@ class AuditView(QWidget):
             ws.audit.export(path, fmt)
             return path
 
-        self.service.write("audit export", job, lambda p: self.result.setText(self.tr("Exported to {0}").format(p)))
+        self.service.write(
+            "audit export", job, lambda p: self.result.setText(self.tr("Exported to {0}").format(p))
+        )
 
 
 def _local_time(text: str) -> str:
@@ -424,7 +460,9 @@ class Dashboard(QWidget):
         return view
 
     def _apply_theme(self, chart: QChart) -> None:
-        chart.setTheme(QChart.ChartTheme.ChartThemeDark if theme.is_dark() else QChart.ChartTheme.ChartThemeLight)
+        chart.setTheme(
+            QChart.ChartTheme.ChartThemeDark if theme.is_dark() else QChart.ChartTheme.ChartThemeLight
+        )
 
     def refresh(self, batch_id: int | None, batches: Sequence[Any]) -> None:
         reader = self.service.reader
@@ -437,9 +475,13 @@ class Dashboard(QWidget):
         outbox = {state_name(k): v for k, v in dict(reader.outbox_counts()).items()}
         waiting = sum(outbox.get(st, 0) for st in ("PENDING", "SENDING", "RETRY_WAIT"))
         self.headline.setText(
-            self.tr("{0} problems of {1} kinds in the current batch · {2} records waiting to be sent · "
-                    "{3} accepted by the portal").format(
-                f"{sum(counts.values()):,}", len([c for c in counts.values() if c]), f"{waiting:,}",
+            self.tr(
+                "{0} problems of {1} kinds in the current batch · {2} records waiting to be sent · "
+                "{3} accepted by the portal"
+            ).format(
+                f"{sum(counts.values()):,}",
+                len([c for c in counts.values() if c]),
+                f"{waiting:,}",
                 f"{outbox.get('ACKED', 0):,}",
             )
         )

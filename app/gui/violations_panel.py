@@ -1,4 +1,4 @@
-"""The violations panel: one line per violation code with its count; activating a line jumps to the next cell."""
+"""The violations panel: one line per code with its count; activating a line jumps to the next cell."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from app.gui import theme
+from app.gui.qtcompat import emit
 from app.validation.violations import Violation
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -35,10 +36,10 @@ class ViolationSummaryModel(QAbstractTableModel):
     ) -> None:
         severities = severities or {}
         messages = messages or {}
-        rows: list[tuple[str, str, int, str]] = [
-            (v.code, str(v.severity), 0, v.message) for v in file_issues
-        ]
-        ordered = sorted(counts.items(), key=lambda kv: (severities.get(kv[0], "error") != "error", -kv[1], kv[0]))
+        rows: list[tuple[str, str, int, str]] = [(v.code, str(v.severity), 0, v.message) for v in file_issues]
+        ordered = sorted(
+            counts.items(), key=lambda kv: (severities.get(kv[0], "error") != "error", -kv[1], kv[0])
+        )
         rows += [(code, severities.get(code, "error"), n, messages.get(code, "")) for code, n in ordered if n]
         self.beginResetModel()
         self._rows = rows
@@ -86,7 +87,9 @@ class ViolationSummaryModel(QAbstractTableModel):
             return f"{sev_text}: {message or code}, {count} rows"
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         if not 0 <= section < len(self.COLUMNS):
@@ -119,8 +122,10 @@ class ViolationsPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setAccessibleName(self.tr("Violations by code"))
         self.table.setAccessibleDescription(
-            self.tr("Each line is one kind of problem with the number of rows it affects. "
-                    "Press Enter or double-click to go to the next cell with that problem.")
+            self.tr(
+                "Each line is one kind of problem with the number of rows it affects. "
+                "Press Enter or double-click to go to the next cell with that problem."
+            )
         )
         self.table.activated.connect(self._activated)
         self.table.clicked.connect(self._activated)
@@ -131,7 +136,7 @@ class ViolationsPanel(QWidget):
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.code_activated.emit(self.model.code_at(index.row()))
+            emit(self.code_activated, self.model.code_at(index.row()))
 
     def set_summary(self, text: str) -> None:
         self.summary.setText(text)

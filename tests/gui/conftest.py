@@ -1,4 +1,4 @@
-"""GUI test fixtures: a real encrypted workspace in the per-test LABSYNC_HOME, the job runner, the main window."""
+"""GUI fixtures: a real encrypted workspace in the per-test LABSYNC_HOME, the job runner, the window."""
 
 from __future__ import annotations
 
@@ -10,14 +10,18 @@ import pytest
 
 os.environ.setdefault("LABSYNC_GUI_NONINTERACTIVE", "1")
 
-CHEMICAL_CSV = """\
-Container ID,Chemical Name,CAS Number,Quantity,Unit,Physical State,Building,Room,PI Name,Hazard Codes,SDS Reference,Date Received
-C-001,Acetone,67-64-1,4,L,liquid,Chem,101,Smith,H225,SDS-1,2024-01-10
-C-002,Ethanol,64-17-5,-2,L,liquid,Chem,101,Smith,H225,SDS-2,2024-01-10
-C-003,Toluene,108-88-4,1,furlongs,liquid,Chem,102,Jones,H225,,2024-02-01
-C-003,Water,7732-18-5,1,L,liquid,Chem,,Jones,,,2030-01-01
-C-005,Methanol,67-56-1,2,L,liquid,Chem,103,Jones,H225,SDS-5,2024-03-01
-"""
+CHEMICAL_CSV = "\n".join(
+    [
+        "Container ID,Chemical Name,CAS Number,Quantity,Unit,Physical State,Building,Room,PI Name,"
+        "Hazard Codes,SDS Reference,Date Received",
+        "C-001,Acetone,67-64-1,4,L,liquid,Chem,101,Smith,H225,SDS-1,2024-01-10",
+        "C-002,Ethanol,64-17-5,-2,L,liquid,Chem,101,Smith,H225,SDS-2,2024-01-10",
+        "C-003,Toluene,108-88-4,1,furlongs,liquid,Chem,102,Jones,H225,,2024-02-01",
+        "C-003,Water,7732-18-5,1,L,liquid,Chem,,Jones,,,2030-01-01",
+        "C-005,Methanol,67-56-1,2,L,liquid,Chem,103,Jones,H225,SDS-5,2024-03-01",
+        "",
+    ]
+)
 
 
 @pytest.fixture

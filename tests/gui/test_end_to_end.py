@@ -1,4 +1,5 @@
-"""End to end through real widgets: open a sample -> fix every violation by editing cells -> submit -> sync to the
+"""End to end through real widgets: open a sample -> fix every violation by editing cells -> submit -> sync
+to the
 reference portal on loopback -> the audit log verifies."""
 
 from __future__ import annotations
@@ -80,7 +81,9 @@ def test_open_fix_submit_sync_audit(
     assert report.remaining == 0, report.reason
     assert window.sync.status.state == "online"
     counts = {str(k): v for k, v in window.service.reader.outbox_counts().items()}
-    rejected = [(e.row_id, e.portal_violations, e.last_error) for e in window.service.reader.outbox("REJECTED")]
+    rejected = [
+        (e.row_id, e.portal_violations, e.last_error) for e in window.service.reader.outbox("REJECTED")
+    ]
     assert counts["ACKED"] == 5, rejected
     assert "0 pending" in window.pending_label.text()
 

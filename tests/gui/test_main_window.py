@@ -100,7 +100,9 @@ def test_edit_undo_redo_fill_down_replace(qtbot: Any, window: Any, chemical_csv:
     dialog.close()
 
 
-def test_submit_puts_valid_rows_in_outbox(qtbot: Any, window: Any, chemical_csv: Path, monkeypatch: Any) -> None:
+def test_submit_puts_valid_rows_in_outbox(
+    qtbot: Any, window: Any, chemical_csv: Path, monkeypatch: Any
+) -> None:
     open_and_wait(qtbot, window, chemical_csv)
     asked: list[tuple[int, int]] = []
 
@@ -125,7 +127,9 @@ def test_submit_puts_valid_rows_in_outbox(qtbot: Any, window: Any, chemical_csv:
     assert "intact" in window.audit.result.text()
 
 
-def test_wait_until_valid_submits_nothing(qtbot: Any, window: Any, chemical_csv: Path, monkeypatch: Any) -> None:
+def test_wait_until_valid_submits_nothing(
+    qtbot: Any, window: Any, chemical_csv: Path, monkeypatch: Any
+) -> None:
     open_and_wait(qtbot, window, chemical_csv)
     monkeypatch.setattr(window, "ask_submit", lambda valid, invalid: SubmitChoice.WAIT)
     window.act_submit.trigger()
@@ -133,10 +137,14 @@ def test_wait_until_valid_submits_nothing(qtbot: Any, window: Any, chemical_csv:
     assert window.service.reader.outbox() == []
 
 
-def test_mapping_dialog_for_unknown_headers(qtbot: Any, window: Any, tmp_path: Path, monkeypatch: Any) -> None:
+def test_mapping_dialog_for_unknown_headers(
+    qtbot: Any, window: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
     path = tmp_path / "odd.csv"
-    path.write_text("Thing,CAS Number,Qty,Unit,Building,Room,Shelf Notes\nAcetone,67-64-1,1,L,Chem,101,top\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Thing,CAS Number,Qty,Unit,Building,Room,Shelf Notes\nAcetone,67-64-1,1,L,Chem,101,top\n",
+        encoding="utf-8",
+    )
     shown: list[Any] = []
 
     def fake_ask(info: Any) -> Any:
@@ -170,8 +178,9 @@ def test_drop_and_recent(qtbot: Any, window: Any, chemical_csv: Path) -> None:
 
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(chemical_csv))])
-    event = QDropEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    )
     with qtbot.waitSignal(window.import_finished, timeout=30_000):
         window.dropEvent(event)
     assert window.recent_menu.actions()[0].toolTip() == str(chemical_csv)

@@ -1,0 +1,256 @@
+"""GUI benchmark: first rows visible, edit latency and peak RSS of the desktop app on large files.
+
+    python bench/bench_gui.py [--small 100000] [--large 1000000] [--edits 30]
+
+Measures, in one run, with the real main window offscreen on a throwaway encrypted workspace:
+
+* 100k-row CSV: time from "open" until the first rows are painted in the grid (target < 1 s), and until the
+  whole file is imported and validated;
+* 1M-row CSV: edit -> re-validate -> repaint latency of one cell (target < 50 ms), scrolling end to end,
+  and the GUI process's peak RSS (target <= 600 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("LABSYNC_GUI_NONINTERACTIVE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+HEADERS = [
+    "Container ID",
+    "Chemical Name",
+    "CAS Number",
+    "Quantity",
+    "Unit",
+    "Physical State",
+    "Building",
+    "Room",
+    "PI Name",
+    "Hazard Codes",
+    "SDS Reference",
+    "Date Received",
+]
+CHEMS = [
+    ("Acetone", "67-64-1", "H225"),
+    ("Ethanol", "64-17-5", "H225"),
+    ("Toluene", "108-88-3", "H225"),
+    ("Sodium chloride", "7647-14-5", ""),
+    ("Methanol", "67-56-1", "H301"),
+]
+
+
+def make_csv(path: Path, rows: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADERS)
+        for i in range(rows):
+            name, cas, hz = CHEMS[i % len(CHEMS)]
+            qty = "-1" if rng.random() < 0.03 else str(1 + i % 50)
+            w.writerow(
+                [
+                    f"C-{i:07d}",
+                    name,
+                    cas,
+                    qty,
+                    "L",
+                    "liquid",
+                    "Chem",
+                    str(100 + i % 40),
+                    "Smith",
+                    hz,
+                    f"SDS-{cas}" if hz else "",
+                    "2024-01-10",
+                ]
+            )
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def current_rss_mb() -> float:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--small", type=int, default=100_000)
+    parser.add_argument("--large", type=int, default=1_000_000)
+    parser.add_argument("--edits", type=int, default=30)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="labsync-bench-gui-"))
+    os.environ["LABSYNC_HOME"] = str(work / "home")
+    os.environ["LABSYNC_PASSPHRASE"] = "bench passphrase, not a secret"
+    for name in ("LABSYNC_PORTAL_URL", "LABSYNC_CLIENT_ID", "LABSYNC_CLIENT_SECRET"):
+        os.environ.pop(name, None)
+
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from app.gui.jobs import JobRunner
+    from app.gui.launch import make_app
+    from app.gui.main_window import MainWindow
+    from app.gui.service import WorkspaceService
+    from app.workspace import Workspace
+
+    app = make_app()
+    service = WorkspaceService(Workspace.open, JobRunner())
+    window = MainWindow(service)
+    window.resize(1400, 900)
+    window.show()
+
+    def pump(ms: int = 1) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    results: list[tuple[str, str, str, str]] = []
+
+    def import_file(path: Path) -> tuple[float, float, Any]:
+        done: list[Any] = []
+        window.import_finished.connect(done.append)
+        t0 = time.perf_counter()
+        first: float | None = None
+        window.open_file(path)
+        while not done:
+            pump(2)
+            if first is None and window.model.rowCount() > 0:
+                window.grid.viewport().repaint()
+                first = time.perf_counter() - t0
+        total = time.perf_counter() - t0
+        window.import_finished.disconnect(done.append)
+        return (first if first is not None else total), total, done[0]
+
+    # -- 100k: first rows visible ---------------------------------------------------------------------------
+    small = work / f"inventory-{args.small}.csv"
+    make_csv(small, args.small)
+    first, total, summary = import_file(small)
+    results.append(
+        (
+            f"{args.small:,} rows: first rows visible",
+            f"{first * 1000:.0f} ms",
+            "< 1000 ms",
+            "ok" if first < 1.0 else "MISSED",
+        )
+    )
+    results.append(
+        (
+            f"{args.small:,} rows: import + validation done",
+            f"{total:.1f} s",
+            f"{summary.row_count / total:,.0f} rows/s",
+            "",
+        )
+    )
+
+    # -- 1M: import, edit latency, scroll, RSS ------------------------------------------------------------
+    large = work / f"inventory-{args.large}.csv"
+    make_csv(large, args.large, seed=8)
+    first, total, summary = import_file(large)
+    results.append((f"{args.large:,} rows: first rows visible", f"{first * 1000:.0f} ms", "", ""))
+    results.append(
+        (
+            f"{args.large:,} rows: import + validation done",
+            f"{total:.1f} s",
+            f"{summary.row_count / total:,.0f} rows/s",
+            "",
+        )
+    )
+    rss_after_import = current_rss_mb()
+
+    model = window.model
+    col = model.fields.index("quantity")
+    latencies: list[float] = []
+    rng = random.Random(3)
+    for i in range(args.edits):
+        row = rng.randrange(model.rowCount())
+        index = model.index(row, col)
+        window.grid.scrollTo(index)
+        pump(1)
+        old = str(index.data() or "")
+        new = str(10 + i) if old != str(10 + i) else str(11 + i)
+        seen: list[Any] = []
+        window.editing.rows_revalidated.connect(seen.append)
+        t0 = time.perf_counter()
+        model.setData(index, new)
+        while not seen:
+            app.processEvents()
+        window.grid.viewport().repaint()
+        latencies.append((time.perf_counter() - t0) * 1000)
+        window.editing.rows_revalidated.disconnect(seen.append)
+        assert model.index(row, col).data() == new
+    p50 = statistics.median(latencies)
+    p95 = sorted(latencies)[max(0, int(len(latencies) * 0.95) - 1)]
+    results.append(
+        (
+            f"edit -> re-validate -> repaint at {args.large:,} rows (median)",
+            f"{p50:.1f} ms",
+            "< 50 ms",
+            "ok" if p50 < 50 else "MISSED",
+        )
+    )
+    results.append((f"edit -> re-validate -> repaint at {args.large:,} rows (p95)", f"{p95:.1f} ms", "", ""))
+
+    # scroll end to end, a page at a time, painting each page
+    bar = window.grid.verticalScrollBar()
+    steps = 300
+    t0 = time.perf_counter()
+    worst = 0.0
+    for k in range(steps + 1):
+        s0 = time.perf_counter()
+        bar.setValue(int(bar.maximum() * k / steps))
+        window.grid.viewport().repaint()
+        worst = max(worst, time.perf_counter() - s0)
+    scroll = time.perf_counter() - t0
+    results.append(
+        (
+            f"scroll end to end ({steps} jumps, painted)",
+            f"{scroll * 1000 / (steps + 1):.1f} ms/jump",
+            f"worst {worst * 1000:.0f} ms",
+            "",
+        )
+    )
+    peak = peak_rss_mb()
+    results.append(("GUI process RSS after the 1M import", f"{rss_after_import:.0f} MB", "", ""))
+    results.append(
+        ("GUI process peak RSS (whole run)", f"{peak:.0f} MB", "<= 600 MB", "ok" if peak <= 600 else "MISSED")
+    )
+
+    window.close()
+    service.close()
+
+    width = max(len(r[0]) for r in results)
+    print()
+    print(f"{'measure':<{width}}  {'value':>16}  {'target / rate':>18}  ")
+    print("-" * (width + 44))
+    for name, value, target, verdict in results:
+        print(f"{name:<{width}}  {value:>16}  {target:>18}  {verdict}")
+    import shutil
+
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
