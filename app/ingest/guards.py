@@ -75,18 +75,26 @@ def check_zip(path: Path, zf: zipfile.ZipFile) -> None:
         raise InputFileError(path, f"refused: the workbook inflates to {total >> 20} MiB in all (zip bomb?)")
     for info in infos:
         if info.file_size and not info.is_dir():
-            _check_xml_head(path, zf, info)  # every part: calamine follows rels, not file extensions
+            _check_xml_part(path, zf, info)  # every part: calamine follows rels, not file extensions
 
 
-def _check_xml_head(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Refuse an XML part with a DOCTYPE/ENTITY declaration (the prolog is all we need to read)."""
+def _check_xml_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse an XML part with a DOCTYPE/ENTITY declaration (the prolog is all we need to read).
+
+    XML parts other than worksheets (scanned later, before calamine reads them) are inflated to the end, so
+    that a central directory lying about their size fails here on the CRC instead of inside calamine.
+    """
     try:
         with zf.open(info) as f:
             head = f.read(_XML_HEAD)
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+            text = _decode_head(head)
+            is_xml = text.lstrip("\ufeff \t\r\n").startswith("<")
+            if is_xml and "worksheets/" not in info.filename:
+                while f.read(1 << 20):
+                    pass
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
         raise InputFileError(path, f"damaged workbook: cannot inflate {info.filename} ({exc})") from exc
-    text = _decode_head(head)
-    if not text.lstrip("\ufeff \t\r\n").startswith("<"):
+    if not is_xml:
         return  # not XML (an image, a binary part)
     bare = _DECL.sub("", text)
     root = _ROOT_START.search(bare)
