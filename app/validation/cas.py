@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-CAS_PATTERN = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
+CAS_PATTERN = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$", re.ASCII)
 
 
 def cas_check_digit(digits: str) -> int:

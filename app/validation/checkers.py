@@ -27,11 +27,11 @@ Checked3 = tuple[Any, Issues, bool]
 Checked = tuple[Any, Issues, bool, str]  # (value, issues, keep, text as shown)
 Checker = Callable[[CellValue | str, str], Checked]
 
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$", re.ASCII)
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$", re.ASCII)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-_MANIFEST = re.compile(r"^\d{9}[A-Z]{3}$")
-_EPA_ID = re.compile(r"^[A-Z]{2}[A-Z0-9]{10}$")
+_MANIFEST = re.compile(r"^\d{9}[A-Z]{3}$", re.ASCII)
+_EPA_ID = re.compile(r"^[A-Z]{2}[A-Z0-9]{10}$", re.ASCII)
 _GHS_SPLIT = re.compile(r"[,;|/\s]+")
 _PLUS_SPACES = re.compile(r"\s*\+\s*")
 _RCRA_SPLIT = re.compile(r"[,;|/\s]+")
@@ -43,12 +43,12 @@ _MONTHS = {m: i for i, names in enumerate(
     [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
      ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
      ("nov", "november"), ("dec", "december")], start=1) for m in names}
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$", re.ASCII)
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[AP]M)?)?$",
-                           re.IGNORECASE)
-_D_MON_Y = re.compile(r"^(\d{1,2})[-\s/]([A-Za-z]{3,9})\.?[-\s/,]+(\d{2}|\d{4})$")
-_MON_D_Y = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
-_Y_MON_D = re.compile(r"^(\d{4})[-\s]([A-Za-z]{3,9})[-\s](\d{1,2})$")
+                           re.IGNORECASE | re.ASCII)
+_D_MON_Y = re.compile(r"^(\d{1,2})[-\s/]([A-Za-z]{3,9})\.?[-\s/,]+(\d{2}|\d{4})$", re.ASCII)
+_MON_D_Y = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$", re.ASCII)
+_Y_MON_D = re.compile(r"^(\d{4})[-\s]([A-Za-z]{3,9})[-\s](\d{1,2})$", re.ASCII)
 
 
 def cell_text(value: CellValue | str) -> str:
