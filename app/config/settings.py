@@ -169,17 +169,17 @@ class Settings(BaseModel):
         default=False, description="Allow plain http:// to a non-loopback portal_url (never in production)"
     )
     request_timeout_seconds: float = Field(default=30.0, ge=1, le=600, description="Timeout of a request")
-    batch_size: int = Field(default=200, ge=1, le=5000, description="Records sent to the portal per request")
+    batch_size: int = Field(default=200, ge=1, le=500, description="Records sent to the portal per request")
     sync_interval_seconds: int = Field(
         default=300, ge=15, le=86400, description="How often the app syncs in the background"
     )
     auto_sync: bool = Field(default=True, description="Sync in the background while the app is open")
     policy_file: ExistingFile | None = Field(
-        default=None, description="Compliance policy pack (TOML) to use instead of the bundled one"
+        default=None, description="Institution policy file (TOML) merged over the bundled policy pack"
     )
     policy_overrides: dict[str, PolicyValue] = Field(
         default_factory=dict,
-        description="Policy parameters overridden by name (a TOML table, replaced whole)",
+        description="Policy values merged over the bundled pack and policy_file (a TOML table)",
     )
 
     _origins: dict[str, Origin] = PrivateAttr(default_factory=dict)
