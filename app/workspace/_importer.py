@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import queue
+import threading
+import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +30,8 @@ _SQL_ROW = (
     "INSERT INTO rows (id, batch_id, row_no, raw, valid, error_count, warning_count, dup_key, key_hash, "
     "hidden, merged) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
 )
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+_SQL_TEXT = "INSERT INTO vtexts (id, hint, citation) VALUES (?, ?, ?)"
 _SQL_VIOLATION = (
     "INSERT INTO violations (row_id, batch_id, code, severity, field, value, message, text_id) "
     "VALUES (?,?,?,?,?,?,?,?)"
@@ -42,8 +48,9 @@ class ImportCancelled(LabSyncError):
 
 
 def key_hash(key: str) -> int:
-    """A signed 64-bit hash of a record key (indexed; the key itself is kept beside it)."""
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+    """A 32-bit hash of a record key for the (batch_id, key_hash) index. Collisions are harmless: lookups also
+    compare the key itself (kept beside it); the hash only keeps the index small and cheap to build."""
+    return zlib.crc32(key.encode("utf-8"))
 
 
 def file_sha256(path: Path) -> tuple[str, int]:
@@ -86,7 +93,7 @@ class TextIds:
 
 
 def violation_rows(
-    text_ids: TextIds, row_id: int, batch_id: int, violations: list[Violation]
+    text_ids: TextIds | _NewTexts, row_id: int, batch_id: int, violations: list[Violation]
 ) -> list[tuple[Any, ...]]:
     return [
         (
@@ -101,6 +108,73 @@ def violation_rows(
         )
         for v in violations
     ]
+
+
+class _NewTexts:
+    """(hint, citation) ids for an import: existing ones preloaded, new ones numbered here and inserted with the
+    chunk that first uses them (so only the writer thread touches the connection during the import)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._ids: dict[tuple[str, str], int] = {
+            (str(h), str(c)): int(i) for i, h, c in conn.execute("SELECT id, hint, citation FROM vtexts")
+        }
+        self._next = max(self._ids.values(), default=0) + 1
+        self.pending: list[tuple[int, str, str]] = []
+
+    def id_of(self, hint: str, citation: str) -> int:
+        pair = (hint, citation)
+        found = self._ids.get(pair)
+        if found is None:
+            found = self._ids[pair] = self._next
+            self._next += 1
+            self.pending.append((found, hint, citation))
+        return found
+
+
+class _ChunkWriter:
+    """Runs the chunks' ``executemany`` on the writer connection in a helper thread.
+
+    SQLite releases the GIL while it steps, so page encryption and B-tree work overlap the validation of the next
+    chunk on another core. The queue is bounded (memory stays flat); the caller still owns the transaction and
+    joins the thread (``finish``/``abort``) before it commits or rolls back.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._queue: queue.Queue[list[tuple[str, list[tuple[Any, ...]]]] | None] = queue.Queue(maxsize=3)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="labsync-import-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is not None:
+                continue
+            try:
+                for sql, rows in item:
+                    if rows:
+                        self._conn.executemany(sql, rows)
+            except BaseException as exc:  # handed to the importing thread
+                self._error = exc
+
+    def put(self, item: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(item)
+
+    def finish(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def abort(self) -> None:
+        self._error = self._error or ImportCancelled()
+        self._queue.put(None)
+        self._thread.join()
 
 
 class ImportMixin(WorkspaceBase):
@@ -168,70 +242,77 @@ class ImportMixin(WorkspaceBase):
                 batch_id = int(cur.lastrowid)
                 first_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM rows").fetchone()[0])
                 next_id = first_id
-                text_ids = TextIds(conn)
+                texts = _NewTexts(conn)
+                writer = _ChunkWriter(conn)
                 rows_buf: list[tuple[Any, ...]] = []
                 viol_buf: list[tuple[Any, ...]] = []
                 invalid = warning_rows = 0
                 key_of = checker.key_of
-                for result in run.results():
-                    raw = result.raw
-                    values: list[str | None] = [None] * len(fields)
-                    for name, text in raw.items():
-                        pos = index.get(name)
-                        if pos is None:
-                            pos = index[name] = len(fields)
-                            fields.append(name)
-                            values.append(None)
-                        values[pos] = text
-                    while values and values[-1] is None:
-                        values.pop()
-                    raw_json = dumps(values)
-                    rows_digest.update(raw_json.encode("utf-8"))
-                    errors = warnings = 0
-                    viols = result.violations
-                    if viols:
-                        for v in viols:
-                            if v.severity is Severity.ERROR:
-                                errors += 1
-                            else:
-                                warnings += 1
-                        viol_buf.extend(violation_rows(text_ids, next_id, batch_id, viols))
-                        if errors:
-                            invalid += 1
-                        elif warnings:
-                            warning_rows += 1
-                    key = key_of(result)
-                    merged = dumps(sorted(result.merged_fields)) if result.merged_fields else None
-                    rows_buf.append(
-                        (
-                            next_id,
-                            batch_id,
-                            result.row,
-                            raw_json,
-                            0 if errors else 1,
-                            errors,
-                            warnings,
-                            key,
-                            None if key is None else key_hash(key),
-                            1 if result.hidden else 0,
-                            merged,
+
+                def flush() -> None:
+                    item = [(_SQL_TEXT, texts.pending), (_SQL_ROW, rows_buf), (_SQL_VIOLATION, viol_buf)]
+                    writer.put(item)
+                    texts.pending = []
+
+                try:
+                    for result in run.results():
+                        raw = result.raw
+                        values: list[str | None] = [None] * len(fields)
+                        for name, text in raw.items():
+                            pos = index.get(name)
+                            if pos is None:
+                                pos = index[name] = len(fields)
+                                fields.append(name)
+                                values.append(None)
+                            values[pos] = text
+                        while values and values[-1] is None:
+                            values.pop()
+                        raw_json = _encode_json(values)
+                        rows_digest.update(raw_json.encode("utf-8"))
+                        errors = warnings = 0
+                        viols = result.violations
+                        if viols:
+                            for v in viols:
+                                if v.severity is Severity.ERROR:
+                                    errors += 1
+                                else:
+                                    warnings += 1
+                            viol_buf.extend(violation_rows(texts, next_id, batch_id, viols))
+                            if errors:
+                                invalid += 1
+                            elif warnings:
+                                warning_rows += 1
+                        key = key_of(result)
+                        merged = dumps(sorted(result.merged_fields)) if result.merged_fields else None
+                        rows_buf.append(
+                            (
+                                next_id,
+                                batch_id,
+                                result.row,
+                                raw_json,
+                                0 if errors else 1,
+                                errors,
+                                warnings,
+                                key,
+                                None if key is None else key_hash(key),
+                                1 if result.hidden else 0,
+                                merged,
+                            )
                         )
-                    )
-                    next_id += 1
-                    if len(rows_buf) >= ROWS_PER_CHUNK:
-                        conn.executemany(_SQL_ROW, rows_buf)
-                        rows_buf.clear()
-                        if viol_buf:
-                            conn.executemany(_SQL_VIOLATION, viol_buf)
-                            viol_buf.clear()
-                        if cancel is not None and cancel():
-                            raise ImportCancelled()
-                if rows_buf:
-                    conn.executemany(_SQL_ROW, rows_buf)
-                if viol_buf:
-                    conn.executemany(_SQL_VIOLATION, viol_buf)
-                if cancel is not None and cancel():
-                    raise ImportCancelled()
+                        next_id += 1
+                        if len(rows_buf) >= ROWS_PER_CHUNK:
+                            flush()
+                            rows_buf = []
+                            viol_buf = []
+                            if cancel is not None and cancel():
+                                raise ImportCancelled()
+                    flush()
+                    if cancel is not None and cancel():
+                        raise ImportCancelled()
+                except BaseException:
+                    writer.abort()
+                    raise
+                writer.finish()
                 count = next_id - first_id
                 file_issues = [v.to_json() for v in run.file_issues]
                 conn.execute(
