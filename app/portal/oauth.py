@@ -395,7 +395,8 @@ class OAuth:
                 params = await read_form(request)
             except OAuthError as exc:
                 return page("Sign-in failed", f"<p>{html.escape(exc.description)}</p>", 400)
-        return await self._db(lambda: self._authorize(request.method, params))
+        response: Response = await self._db(lambda: self._authorize(request.method, params))
+        return response
 
     def _authorize(self, method: str, params: dict[str, str]) -> Response:
         client_id, redirect = params.get("client_id", ""), params.get("redirect_uri", "")
@@ -520,7 +521,8 @@ class OAuth:
             form = await read_form(request)
         except OAuthError as exc:
             return page("Device sign-in failed", f"<p>{html.escape(exc.description)}</p>", 400)
-        return await self._db(lambda: self._device_submit(form))
+        response: Response = await self._db(lambda: self._device_submit(form))
+        return response
 
     def _device_form(self, code: str, error: str | None = None, status: int = 200) -> Response:
         body = (

@@ -34,7 +34,7 @@ from starlette.types import ASGIApp
 
 from app.portal.certs import LOOPBACK_NAMES, create_ca
 from app.portal.checks import RecordChecker
-from app.portal.faults import FaultInjector, RateLimiter
+from app.portal.faults import DEFAULT_FAULT_WEIGHTS, FaultInjector, RateLimiter
 from app.portal.seed import DEMO_CLIENT_ID, seed_demo_data
 from app.portal.server import Portal, PortalConfig, create_app
 from app.portal.store import PortalStore
@@ -222,7 +222,7 @@ def start_portal(
                 fault_seed,
                 slow_seconds=fault_slow_seconds,
                 hang_seconds=fault_hang_seconds,
-                **({"weights": dict(fault_weights)} if fault_weights else {}),
+                weights=dict(fault_weights) if fault_weights else dict(DEFAULT_FAULT_WEIGHTS),
             )
             asgi = faults
         if rate_limit:

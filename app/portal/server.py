@@ -546,10 +546,11 @@ class Portal:
             existing_response = self.store.stored_response(principal.client_id, key)
             if existing_response is not None:  # a concurrent twin finished first (cannot happen in-process)
                 return existing_response
-            existing = self.store.existing_records(conn, (r.idempotency_key for r in records))
+            seen: dict[str, ExistingRecord] = self.store.existing_records(
+                conn, (r.idempotency_key for r in records)
+            )
             now = utc_now_iso()
             results: list[dict[str, Any]] = []
-            seen: dict[str, ExistingRecord] = dict(existing)
             for index, (record, prep) in enumerate(zip(records, prepared, strict=True)):
                 results.append(self._decide(conn, principal, key, now, index, record, prep, seen))
             summary = {
