@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from app.gui import theme
 from app.gui.errors import CrashHandler, show_error
+from app.gui.qtcompat import immortalize_singletons
 from app.resources import resource_path
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ SMOKE_ENV = "LABSYNC_GUI_SMOKE_QUIT_MS"
 
 
 def make_app() -> QApplication:
+    immortalize_singletons()  # PySide6 6.12.0 refcount bugs: see app.gui.qtcompat
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing

@@ -1071,15 +1071,34 @@ class MainWindow(QMainWindow):
             self.save_attestation(dialog.record())
 
     def save_attestation(self, record: dict[str, str]) -> None:
+        """Store a signed attestation as a one-record ``attestation`` batch: validated, audited, submittable.
+
+        The statement's text and version and the signing time travel in the batch label until the data
+        dictionary has fields for them.
+        """
+        from app.gui.reports import write_attestation_csv
+        from app.paths import current_paths, ensure_private_dir
+
+        folder = ensure_private_dir(current_paths().data_dir / "attestations")
+        path = write_attestation_csv(folder, record)
+        label = (
+            f"attestation v{record['statement_version']} signed {record['signed_at']} by {record['pi_name']}"
+        )
+
         def job(ws: Any, _ctx: Any) -> Any:
-            if hasattr(ws, "add_attestation"):
-                return ws.add_attestation(record)
-            raise NotImplementedError("the workspace cannot store attestations yet")
+            return ws.import_file(path, record_type="attestation", label=label)
+
+        def done(summary: Any) -> None:
+            self.refresh_batches(select=summary.id)
+            self.statusBar().showMessage(
+                self.tr("Attestation signed and saved as batch #{0}.").format(summary.id), 8000
+            )
+            emit(self.import_finished, summary)
 
         self.service.write(
             "attestation",
             job,
-            lambda _r: self.refresh_batches(),
+            done,
             lambda exc: show_error(self, self.tr("The attestation was not saved"), exc),
         )
 

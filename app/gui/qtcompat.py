@@ -1,9 +1,19 @@
-"""Work around a PySide6 refcount bug: in 6.12.0 ``SignalInstance.emit()`` returns a bool it does not own.
+"""Work around PySide6 6.12.0 refcount bugs that abort CPython 3.11 after a few thousand calls.
 
-Every Python-side ``emit`` then steals one reference to ``True``; after a few thousand emits (an import's
-progress reports, a sync) CPython aborts with "bool_dealloc: deallocating True or False". All GUI code emits
-through :func:`emit`, which gives the reference back only when a probe at import time shows the bug, so a
-fixed PySide6 needs no change here. Remove this module once the project requires a PySide6 without the bug.
+Measured here (see tests/gui/test_qtcompat.py): ``SignalInstance.emit()`` returns a bool it does not own, and
+many ``void`` methods (``QAbstractItemView.scrollTo``, ``setCurrentIndex``,
+``QCoreApplication.processEvents``), ``QModelIndex.data`` when the model answers None and
+``QComboBox.currentData`` of an item without data return a ``None`` they do not own. Each call steals one reference to ``True``/``None``; when the count reaches zero
+CPython aborts with "bool_dealloc" / "none_dealloc" (an import's progress reports, or a minute of scrolling).
+
+Two defences, both inert on a PySide6 without the bugs:
+
+* :func:`immortalize_singletons` (CPython < 3.12 only) lifts the reference counts of ``None``, ``True`` and
+  ``False`` by 2**40, which is what CPython 3.12 does for them anyway (PEP 683 immortal objects): they can
+  never be deallocated, whatever a C extension does. It is called when the GUI starts.
+* :func:`emit` gives back the reference ``emit()`` steals, when a probe at import time shows the bug.
+
+Remove this module once the project requires a PySide6 without these bugs.
 """
 
 from __future__ import annotations
@@ -41,6 +51,21 @@ def _emit_steals_a_reference() -> bool:
 
 
 EMIT_STEALS_REFERENCE = _emit_steals_a_reference()
+
+_LIFT = 1 << 40
+_lifted = False
+
+
+def immortalize_singletons() -> bool:
+    """Make ``None``, ``True`` and ``False`` impossible to deallocate on CPython < 3.12 (idempotent)."""
+    global _lifted
+    if _lifted or sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
+        return False
+    for obj in (None, True, False):
+        # ob_refcnt is the first field of every PyObject on CPython 3.11
+        ctypes.c_ssize_t.from_address(id(obj)).value += _LIFT
+    _lifted = True
+    return True
 
 
 def emit(signal: Any, *args: Any) -> None:

@@ -95,3 +95,29 @@ def write_remediation_reports(
         wb.save(path)
         written.append(path)
     return written
+
+
+ATTESTATION_COLUMNS = (
+    ("attestation_type", "Attestation Type"),
+    ("pi_name", "PI Name"),
+    ("pi_email", "PI Email"),
+    ("award_number", "Award Number"),
+    ("period_start", "Period Start"),
+    ("period_end", "Period End"),
+    ("attested", "Attested"),
+    ("signature_date", "Signature Date"),
+)
+
+
+def write_attestation_csv(folder: Path, record: dict[str, str]) -> Path:
+    """One signed attestation as a CSV the importer reads like any attestation spreadsheet."""
+    import csv
+    import datetime as dt
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    path = folder / f"attestation-{_safe_name(record.get('pi_name', 'PI'))}-{stamp}.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([title for _name, title in ATTESTATION_COLUMNS])
+        writer.writerow([_neutral(record.get(name, "")) for name, _title in ATTESTATION_COLUMNS])
+    return path

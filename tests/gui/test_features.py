@@ -1,0 +1,176 @@
+"""Attestation, remediation reports, export, settings locks, crash dialog, offline, rejections, demo."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.gui.dialogs import SubmitChoice
+
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_level_fail("WARNING"),
+    pytest.mark.qt_log_ignore("propagateSizeHints"),
+]
+
+
+def open_and_wait(qtbot: Any, window: Any, path: Path) -> Any:
+    with qtbot.waitSignal(window.import_finished, timeout=30_000) as blocker:
+        window.open_file(path)
+    return blocker.args[0]
+
+
+def test_pi_attestation_is_signed_into_a_batch(qtbot: Any, window: Any) -> None:
+    from app.gui.dialogs import AttestationDialog
+
+    dialog = AttestationDialog("Alice Nguyen", "alice@example.edu", window)
+    assert not dialog.sign.isEnabled()  # nothing is signed without the explicit tick
+    dialog.award.setText("NSF-2145678")
+    dialog.agree.setChecked(True)
+    assert dialog.sign.isEnabled()
+    record = dialog.record()
+    assert record["attested"] == "yes"
+    assert record["statement_version"]
+    with qtbot.waitSignal(window.import_finished, timeout=30_000) as blocker:
+        window.save_attestation(record)
+    summary = blocker.args[0]
+    assert summary.record_type == "attestation"
+    assert summary.row_count == 1
+    assert "signed" in summary.label
+
+
+def test_remediation_report_per_pi_and_export(
+    qtbot: Any, window: Any, chemical_csv: Path, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    open_and_wait(qtbot, window, chemical_csv)
+    window.write_remediation_reports(tmp_path / "reports")
+    files = sorted((tmp_path / "reports").glob("*.xlsx"))
+    assert [f.name.split("-")[-1] for f in files] == ["Jones.xlsx", "Smith.xlsx"]
+    sheet = load_workbook(files[0])["To fix"]
+    codes = {row[4] for row in sheet.iter_rows(min_row=5, values_only=True)}
+    assert {"CAS_CHECKSUM", "DUPLICATE_KEY", "REQUIRED_MISSING"} <= codes
+    target = tmp_path / "corrected.xlsx"
+    window.export_to(target)
+    window.service.runner.wait()
+    qtbot.waitUntil(target.exists, timeout=5000)
+
+
+def test_settings_dialog_shows_site_locked_values_read_only(
+    qtbot: Any, window: Any, labsync_home: Path, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    site = labsync_home / "site"
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "site.toml").write_text(
+        'portal_url = "https://portal.example.edu/api"\nlocked = ["portal_url"]\n', encoding="utf-8"
+    )
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    seen: dict[str, Any] = {}
+
+    def inspect() -> None:
+        dialog = QApplication.activeModalWidget()
+        editor = dialog._editors["portal_url"]  # type: ignore[union-attr]
+        assert isinstance(editor, QLineEdit)
+        seen["read_only"] = editor.isReadOnly()
+        seen["text"] = editor.text()
+        seen["batch_enabled"] = dialog._editors["batch_size"].isEnabled()  # type: ignore[union-attr]
+        dialog.reject()  # type: ignore[union-attr]
+
+    QTimer.singleShot(200, inspect)
+    window.open_settings()
+    assert seen == {"read_only": True, "text": "https://portal.example.edu/api", "batch_enabled": True}
+
+
+def test_uncaught_exception_shows_crash_report_not_exit(qtbot: Any, window: Any, labsync_home: Path) -> None:
+    from app.gui.errors import CrashHandler
+
+    handler = CrashHandler(lambda: window)
+    try:
+        raise RuntimeError("boom for the test")
+    except RuntimeError as exc:
+        handler(type(exc), exc, exc.__traceback__)
+    assert handler.crashes == 1
+    assert handler.last_report is not None
+    assert handler.last_report.is_file()
+    assert "boom for the test" not in window.windowTitle()
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_offline_portal_keeps_records_queued(
+    qtbot: Any, window: Any, chemical_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LABSYNC_PORTAL_URL", f"http://127.0.0.1:{_closed_port()}")
+    monkeypatch.setenv("LABSYNC_CLIENT_ID", "nobody")
+    monkeypatch.setenv("LABSYNC_CLIENT_SECRET", "nothing")
+    window.sync.reload_settings()
+    open_and_wait(qtbot, window, chemical_csv)
+    monkeypatch.setattr(window, "ask_submit", lambda valid, invalid: SubmitChoice.NOW)
+    with qtbot.waitSignal(
+        window.sync.status_changed, timeout=60_000, check_params_cb=lambda s: s.state not in ("syncing",)
+    ):
+        window.act_submit.trigger()
+    assert window.sync.status.state in {"offline", "paused", "signed_out"}
+    assert "2 pending" in window.pending_label.text()
+
+
+@pytest.fixture
+def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    run = pytest.importorskip("app.portal.run")
+    running = run.start_portal(tmp_path / "portal.db", "127.0.0.1", port=0)
+    monkeypatch.setenv("LABSYNC_PORTAL_URL", running.url)
+    monkeypatch.setenv("LABSYNC_CLIENT_ID", running.client_id)
+    monkeypatch.setenv("LABSYNC_CLIENT_SECRET", running.client_secret)
+    monkeypatch.delenv("LABSYNC_LAB", raising=False)
+    yield running
+    running.stop()
+
+
+def test_portal_rejections_notify_and_return_to_quarantine(
+    qtbot: Any, portal: Any, window: Any, chemical_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # without a lab the demo client's records are refused by the portal: a real rejection
+    window.sync.reload_settings()
+    open_and_wait(qtbot, window, chemical_csv)
+    monkeypatch.setattr(window, "ask_submit", lambda valid, invalid: SubmitChoice.NOW)
+    with qtbot.waitSignal(window.sync.synced, timeout=60_000):
+        window.act_submit.trigger()
+    assert any("rejected" in title for title, _msg in window.notifications)
+    window.tabs.setCurrentWidget(window.quarantine)
+    reasons = " ".join(
+        window.quarantine.model.index(r, 3).data() or "" for r in range(window.quarantine.model.rowCount())
+    )
+    assert "lab" in reasons
+    assert "rejected" in window.pending_label.text()
+
+
+def test_demo_starts_and_quits_by_itself(tmp_path: Path) -> None:
+    env = dict(os.environ)
+    env.update({"LABSYNC_GUI_SMOKE_QUIT_MS": "1500", "QT_QPA_PLATFORM": "offscreen"})
+    env.pop("LABSYNC_HOME", None)
+    env.pop("LABSYNC_PASSPHRASE", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
