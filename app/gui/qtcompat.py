@@ -4,7 +4,8 @@ Measured here (see tests/gui/test_qtcompat.py): ``SignalInstance.emit()`` return
 many ``void`` methods (``QAbstractItemView.scrollTo``, ``setCurrentIndex``,
 ``QCoreApplication.processEvents``), ``QModelIndex.data`` when the model answers None and
 ``QComboBox.currentData`` of an item without data return a ``None`` they do not own. Each call steals one
-reference to ``True``/``None``; when the count reaches zero CPython aborts with "bool_dealloc" / "none_dealloc" (an import's progress reports, or a minute of scrolling).
+reference to ``True``/``None``; when the count reaches zero CPython aborts with "bool_dealloc" or
+"none_dealloc" (after an import's progress reports, or a minute of scrolling).
 
 Two defences, both inert on a PySide6 without the bugs:
 
