@@ -1,12 +1,14 @@
 """Seeded generator of realistic chemical inventory rows (shared by benchmarks and tests).
 
 ``chemical_rows(n, seed)`` yields rows (lists of str) under :data:`CHEM_HEADER`; about 2% of rows carry one
-realistic mistake (bad CAS check digit, unknown unit, missing SDS, non-numeric quantity, duplicate container id,
+realistic mistake (bad CAS check digit, unknown unit, missing SDS, non-numeric quantity, duplicate
+container id,
 future received date), so the validator does real work on the error path too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import random
@@ -14,8 +16,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 CHEM_HEADER = [
-    "Container ID", "Chemical Name", "CAS Number", "Quantity", "Unit", "Containers", "Physical State", "Building",
-    "Room", "Storage Location", "PI Name", "Hazard Codes", "SDS Link", "Date Received", "Expiration Date",
+    "Container ID",
+    "Chemical Name",
+    "CAS Number",
+    "Quantity",
+    "Unit",
+    "Containers",
+    "Physical State",
+    "Building",
+    "Room",
+    "Storage Location",
+    "PI Name",
+    "Hazard Codes",
+    "SDS Link",
+    "Date Received",
+    "Expiration Date",
     "Concentration",
 ]
 
@@ -63,13 +78,33 @@ CHEMICALS = [
     ("Magnesium sulfate", "7487-88-9", "solid", ""),
 ]
 UNITS = {"liquid": ["mL", "L", "mL", "L", "gal"], "solid": ["g", "kg", "g", "mg"], "gas": ["ft3", "L"]}
-SIZES = {"mL": ["100", "250", "500", "1000"], "L": ["1", "2.5", "4", "20"], "gal": ["1", "5"],
-         "g": ["5", "25", "100", "500"], "kg": ["1", "2.5", "5"], "mg": ["100", "500"], "ft3": ["150", "300"]}
+SIZES = {
+    "mL": ["100", "250", "500", "1000"],
+    "L": ["1", "2.5", "4", "20"],
+    "gal": ["1", "5"],
+    "g": ["5", "25", "100", "500"],
+    "kg": ["1", "2.5", "5"],
+    "mg": ["100", "500"],
+    "ft3": ["150", "300"],
+}
 BUILDINGS = ["Chemistry", "Life Sciences", "Engineering II", "Physics", "Biomedical Research", "Pharmacy"]
-PIS = [f"{first} {last}" for first in ("Ana", "Ben", "Chen", "Dana", "Eli", "Fatima", "Gus", "Hana")
-       for last in ("Lopez", "Smith", "Nguyen", "Okafor", "Kowalski", "Haddad")]
-LOCATIONS = ["Flammables cabinet", "Acid cabinet", "Base cabinet", "Shelf A", "Shelf B", "Fridge 1",
-             "Under fume hood", "Gas cylinder rack", "Corrosives cabinet", "Desiccator"]
+PIS = [
+    f"{first} {last}"
+    for first in ("Ana", "Ben", "Chen", "Dana", "Eli", "Fatima", "Gus", "Hana")
+    for last in ("Lopez", "Smith", "Nguyen", "Okafor", "Kowalski", "Haddad")
+]
+LOCATIONS = [
+    "Flammables cabinet",
+    "Acid cabinet",
+    "Base cabinet",
+    "Shelf A",
+    "Shelf B",
+    "Fridge 1",
+    "Under fume hood",
+    "Gas cylinder rack",
+    "Corrosives cabinet",
+    "Desiccator",
+]
 CONCENTRATIONS = ["", "", "99%", "ACS grade", "37%", "1 M", "HPLC grade", "95%"]
 
 
@@ -85,9 +120,24 @@ def chemical_rows(n: int, seed: int = 20261129, *, error_rate: float = 0.02) -> 
         size = rng.choice(SIZES[unit])
         container = f"UC{100000000 + i:09d}"
         sds = f"https://sds.example.edu/{cas}" if hazards or rng.random() < 0.5 else ""
-        row = [container, name, cas, size, unit, str(rng.choice((1, 1, 1, 2, 3, 6))), state,
-               rng.choice(BUILDINGS), rng.choice(rooms), rng.choice(LOCATIONS), rng.choice(PIS), hazards, sds,
-               rng.choice(dates), rng.choice(exp_dates), rng.choice(CONCENTRATIONS)]
+        row = [
+            container,
+            name,
+            cas,
+            size,
+            unit,
+            str(rng.choice((1, 1, 1, 2, 3, 6))),
+            state,
+            rng.choice(BUILDINGS),
+            rng.choice(rooms),
+            rng.choice(LOCATIONS),
+            rng.choice(PIS),
+            hazards,
+            sds,
+            rng.choice(dates),
+            rng.choice(exp_dates),
+            rng.choice(CONCENTRATIONS),
+        ]
         if rng.random() < error_rate:
             kind = rng.randrange(6)
             if kind == 0:
@@ -127,10 +177,8 @@ def write_chemical_xlsx(path: Path, n: int, seed: int = 20261129) -> Path:
         cells[3] = float(row[3]) if row[3].replace(".", "", 1).isdigit() else row[3]
         cells[5] = int(row[5])
         for j in (13, 14):
-            try:
+            with contextlib.suppress(ValueError):
                 cells[j] = dt.date.fromisoformat(row[j])
-            except ValueError:
-                pass
         ws.append(cells)
     wb.save(path)
     return path

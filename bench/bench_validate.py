@@ -3,7 +3,8 @@
 Usage: .venv/bin/python bench/bench_validate.py [--rows 1000000] [--small 100000] [--xlsx-rows 100000]
                                                [--skip-frictionless-large]
 
-Generates seeded chemical inventories into bench/data/ (gitignored): CSV with --small and --rows rows, XLSX with
+Generates seeded chemical inventories into bench/data/ (gitignored): CSV with --small and --rows rows,
+XLSX with
 --xlsx-rows rows; then runs, each in its own subprocess, and prints side by side:
 
 * ``labsync validate FILE --format json`` (output to /dev/null) on each file,
@@ -38,11 +39,15 @@ DATA = ROOT / "bench" / "data"
 OUT = ROOT / "bench" / "out"
 PY = sys.executable
 
-CSV_READ = "import csv,sys\nwith open(sys.argv[1], newline='', encoding='utf-8') as f:\n    n = sum(1 for _ in csv.reader(f))\n"
+CSV_READ = (
+    "import csv,sys\nwith open(sys.argv[1], newline='', encoding='utf-8') as f:\n"
+    "    n = sum(1 for _ in csv.reader(f))\n"
+)
 OPENPYXL_ITER = (
     "import sys\nfrom openpyxl import load_workbook\n"
     "wb = load_workbook(sys.argv[1], read_only=True, data_only=True)\n"
-    "n = 0\nfor ws in wb.worksheets:\n    for row in ws.iter_rows(values_only=True):\n        n += 1\nwb.close()\n"
+    "n = 0\nfor ws in wb.worksheets:\n"
+    "    for row in ws.iter_rows(values_only=True):\n        n += 1\nwb.close()\n"
 )
 
 
@@ -74,8 +79,13 @@ def run(tool: str, file: Path, rows: int, argv: list[str]) -> Measure:
     proc.returncode = rc
     if rc not in (0, 1):
         print(f"  ! {tool} on {file.name} exited {rc}: {err.strip()[:300]}", file=sys.stderr)
-    measure = Measure(tool, file.name, rows, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, rc)
-    print(f"  {tool:<28} {file.name:<18} {measure.rate:>12,.0f} rows/s  {measure.rss_mb:7.1f} MB", file=sys.stderr)
+    measure = Measure(
+        tool, file.name, rows, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, rc
+    )
+    print(
+        f"  {tool:<28} {file.name:<18} {measure.rate:>12,.0f} rows/s  {measure.rss_mb:7.1f} MB",
+        file=sys.stderr,
+    )
     return measure
 
 
@@ -92,8 +102,11 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=100_000)
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
-    parser.add_argument("--skip-frictionless-large", action="store_true",
-                        help="run frictionless only on the small CSV (it is slow on the large one)")
+    parser.add_argument(
+        "--skip-frictionless-large",
+        action="store_true",
+        help="run frictionless only on the small CSV (it is slow on the large one)",
+    )
     args = parser.parse_args()
 
     small = ensure(DATA / f"chem_{args.small}.csv", args.small, "csv")
@@ -109,7 +122,9 @@ def main() -> int:
         if path is small or not args.skip_frictionless_large:
             measures.append(run("frictionless validate", path, rows, [frictionless, "validate", str(path)]))
     measures.append(run("labsync validate", xlsx, args.xlsx_rows, [*labsync, str(xlsx)]))
-    measures.append(run("openpyxl read-only (iterate)", xlsx, args.xlsx_rows, [PY, "-c", OPENPYXL_ITER, str(xlsx)]))
+    measures.append(
+        run("openpyxl read-only (iterate)", xlsx, args.xlsx_rows, [PY, "-c", OPENPYXL_ITER, str(xlsx)])
+    )
 
     def find(tool: str, name: str) -> Measure | None:
         return next((m for m in measures if m.tool == tool and m.file == name), None)
@@ -124,29 +139,39 @@ def main() -> int:
     ]
     for m in measures:
         cpu_rate = m.rows / m.cpu if m.cpu else 0.0
-        lines.append(f"| {m.tool} | {m.file} | {m.rows:,} | {m.wall:.2f} | {m.rate:,.0f} | {m.cpu:.2f} | "
-                     f"{cpu_rate:,.0f} | {m.rss_mb:.1f} | {m.rc} |")
+        lines.append(
+            f"| {m.tool} | {m.file} | {m.rows:,} | {m.wall:.2f} | {m.rate:,.0f} | {m.cpu:.2f} | "
+            f"{cpu_rate:,.0f} | {m.rss_mb:.1f} | {m.rc} |"
+        )
     lines.append("")
     v_small, v_large = find("labsync validate", small.name), find("labsync validate", large.name)
     v_xlsx, o_xlsx = find("labsync validate", xlsx.name), find("openpyxl read-only (iterate)", xlsx.name)
     if v_small and v_large:
         ok = v_large.rate >= 150_000
-        lines.append(f"- CSV end to end: {v_large.rate:,.0f} rows/s on {args.rows:,} rows "
-                     f"(target >= 150,000: {'met' if ok else 'NOT met'}; "
-                     f"{v_large.rows / v_large.cpu:,.0f} rows per CPU-second)")
+        lines.append(
+            f"- CSV end to end: {v_large.rate:,.0f} rows/s on {args.rows:,} rows "
+            f"(target >= 150,000: {'met' if ok else 'NOT met'}; "
+            f"{v_large.rows / v_large.cpu:,.0f} rows per CPU-second)"
+        )
         ratio = v_large.rss_mb / v_small.rss_mb
-        lines.append(f"- Peak RSS: {v_small.rss_mb:.1f} MB at {args.small:,} rows, {v_large.rss_mb:.1f} MB at "
-                     f"{args.rows:,} rows: ratio {ratio:.2f} (target <= 1.3 and <= 200 MB: "
-                     f"{'met' if ratio <= 1.3 and v_large.rss_mb <= 200 else 'NOT met'})")
+        lines.append(
+            f"- Peak RSS: {v_small.rss_mb:.1f} MB at {args.small:,} rows, {v_large.rss_mb:.1f} MB at "
+            f"{args.rows:,} rows: ratio {ratio:.2f} (target <= 1.3 and <= 200 MB: "
+            f"{'met' if ratio <= 1.3 and v_large.rss_mb <= 200 else 'NOT met'})"
+        )
     if v_xlsx and o_xlsx:
         speedup = v_xlsx.rate / o_xlsx.rate if o_xlsx.rate else 0.0
-        lines.append(f"- XLSX: labsync validate {v_xlsx.rate:,.0f} rows/s vs openpyxl read-only iteration "
-                     f"{o_xlsx.rate:,.0f} rows/s: {speedup:.1f}x (target >= 10x: "
-                     f"{'met' if speedup >= 10 else 'NOT met'})")
+        lines.append(
+            f"- XLSX: labsync validate {v_xlsx.rate:,.0f} rows/s vs openpyxl read-only iteration "
+            f"{o_xlsx.rate:,.0f} rows/s: {speedup:.1f}x (target >= 10x: "
+            f"{'met' if speedup >= 10 else 'NOT met'})"
+        )
     fr_small = find("frictionless validate", small.name)
     if fr_small and v_small:
-        lines.append(f"- frictionless validate: {fr_small.rate:,.0f} rows/s on {args.small:,} rows "
-                     f"(labsync: {v_small.rate / fr_small.rate:.1f}x faster, with more checks per row)")
+        lines.append(
+            f"- frictionless validate: {fr_small.rate:,.0f} rows/s on {args.small:,} rows "
+            f"(labsync: {v_small.rate / fr_small.rate:.1f}x faster, with more checks per row)"
+        )
     table = "\n".join(lines) + "\n"
     print(table)
     OUT.mkdir(parents=True, exist_ok=True)

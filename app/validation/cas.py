@@ -1,4 +1,7 @@
-"""CAS Registry Numbers: format and check digit (cas.org, "Check Digit Verification of CAS Registry Numbers")."""
+"""CAS Registry Numbers: format and check digit.
+
+Source: cas.org, "Check Digit Verification of CAS Registry Numbers".
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Per-field checkers compiled from the data dictionary and the policy.
 
-A checker takes one cell (as read, or as edited text) and returns ``(value, issues, keep)``: the normalized typed
+A checker takes one cell (as read, or as edited text) and returns ``(value, issues, keep)``: the
+normalized typed
 value, the violations it found (row-less templates, ``None`` when there are none) and whether the value passed
 (``keep``; warnings do not fail a value). Checkers are pure functions of the cell, so the engine memoizes them
 per column: most columns of a real inventory repeat a few hundred distinct values.
@@ -35,17 +36,54 @@ _EPA_ID = re.compile(r"^[A-Z]{2}[A-Z0-9]{10}$", re.ASCII)
 _GHS_SPLIT = re.compile(r"[,;|/\s]+")
 _PLUS_SPACES = re.compile(r"\s*\+\s*")
 _RCRA_SPLIT = re.compile(r"[,;|/\s]+")
-_TRUE = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "✔", "signed", "attested", "certified", "done",
-                   "complete", "completed"})
+_TRUE = frozenset(
+    {
+        "yes",
+        "y",
+        "true",
+        "t",
+        "1",
+        "x",
+        "✓",
+        "✔",
+        "signed",
+        "attested",
+        "certified",
+        "done",
+        "complete",
+        "completed",
+    }
+)
 _FALSE = frozenset({"no", "n", "false", "f", "0", "notsigned", "unsigned", "pending", "notattested"})
 
-_MONTHS = {m: i for i, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
-     ("nov", "november"), ("dec", "december")], start=1) for m in names}
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$", re.ASCII)
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[AP]M)?)?$",
-                           re.IGNORECASE | re.ASCII)
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_ISO = re.compile(
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$", re.ASCII
+)
+_NUMERIC_DATE = re.compile(
+    r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[AP]M)?)?$",
+    re.IGNORECASE | re.ASCII,
+)
 _D_MON_Y = re.compile(r"^(\d{1,2})[-\s/]([A-Za-z]{3,9})\.?[-\s/,]+(\d{2}|\d{4})$", re.ASCII)
 _MON_D_Y = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$", re.ASCII)
 _Y_MON_D = re.compile(r"^(\d{4})[-\s]([A-Za-z]{3,9})[-\s](\d{1,2})$", re.ASCII)
@@ -121,7 +159,7 @@ def parse_decimal(text: str, *, money: bool = False, percent: bool = False) -> D
             negative, t = True, t[1:-1].strip()
         for prefix in ("US$", "USD", "$"):
             if t.startswith(prefix):
-                t = t[len(prefix):].strip()
+                t = t[len(prefix) :].strip()
                 break
         if t.endswith("USD"):
             t = t[:-3].strip()
@@ -155,7 +193,8 @@ class FieldCompiler:
         folded: dict[str, set[str]] = {}
         for code in self._ghs_exact:
             folded.setdefault(code.upper(), set()).add(code)
-        # Case-insensitive spellings that identify exactly one code ("h361D" -> "H361d"); "H360fd" is ambiguous.
+        # Case-insensitive spellings that identify exactly one code ("h361D" -> "H361d"); "H360fd" is
+        # ambiguous.
         self._ghs_folded = {k: next(iter(v)) for k, v in folded.items() if len(v) == 1}
         self._rcra = policy.rcra.federal | policy.rcra.state_codes
         self._epa_locations = policy.waste.epa_id_location_codes
@@ -180,14 +219,31 @@ class FieldCompiler:
         def check3(cell: CellValue | str, text: str) -> Checked3:
             if isinstance(cell, ExcelError) or ("#" in text and text.strip().upper() in EXCEL_ERROR_CODES):
                 code = cell.code if isinstance(cell, ExcelError) else text.strip().upper()
-                return None, (self._v("FORMULA_ERROR", spec, text,
-                                      f"The {label} cell shows the Excel error {code} instead of a value."),), False
+                return (
+                    None,
+                    (
+                        self._v(
+                            "FORMULA_ERROR",
+                            spec,
+                            text,
+                            f"The {label} cell shows the Excel error {code} instead of a value.",
+                        ),
+                    ),
+                    False,
+                )
             if cell is None or (isinstance(cell, str) and not clean_text(cell)):
                 if required:
-                    return None, (self._v("REQUIRED_MISSING", spec, text, f"The {label} is empty; it is required."),
-                                  ), False
+                    return (
+                        None,
+                        (self._v("REQUIRED_MISSING", spec, text, f"The {label} is empty; it is required."),),
+                        False,
+                    )
                 return None, None, True
-            if missing_values is not None and isinstance(cell, str) and enum_key(cell).strip("/") in missing_values:
+            if (
+                missing_values is not None
+                and isinstance(cell, str)
+                and enum_key(cell).strip("/") in missing_values
+            ):
                 return None, None, True
             result: Checked3 = typed(spec, cell, text, label)
             return result
@@ -199,14 +255,15 @@ class FieldCompiler:
         return check
 
     def _fast_text_checker(self, spec: FieldSpec, typed: Callable[..., Checked3]) -> Checker | None:
-        """A text/code checker with the plain-ASCII case inlined (used for unique columns such as IDs, where the
+        """A text/code checker with the plain-ASCII case inlined (used for unique columns such as IDs,
+        where the
         per-column cache never hits)."""
         slow = self._compile_general(spec, typed)
         upper = spec.type == "code"
 
         def check(cell: CellValue | str, text: str) -> Checked:
-            if cell.__class__ is str and cell.isascii() and "#" not in cell:  # type: ignore[union-attr]
-                value = cell.strip()  # type: ignore[union-attr]
+            if cell.__class__ is str and cell.isascii() and "#" not in cell:
+                value = cell.strip()
                 if value:
                     return (value.upper() if upper else value), None, True, text
             return slow(cell, text)
@@ -227,46 +284,93 @@ class FieldCompiler:
     def _check_email(self, spec: FieldSpec, cell: CellValue | str, text: str, label: str) -> Checked3:
         value = clean_text(cell_text(cell))
         if not _EMAIL.match(value):
-            return self._type_invalid(spec, text, f"“{value}” is not an e-mail address.",
-                                      "Enter an address like name@university.edu.")
+            return self._type_invalid(
+                spec,
+                text,
+                f"“{value}” is not an e-mail address.",
+                "Enter an address like name@university.edu.",
+            )
         return value, None, True
 
     def _check_cas(self, spec: FieldSpec, cell: CellValue | str, text: str, label: str) -> Checked3:
         value = clean_code(cell_text(cell))
         m = CAS_PATTERN.match(value)
         if m is None:
-            return None, (self._v("CAS_FORMAT", spec, text,
-                                  f"“{value}” is not written like a CAS number (2-7 digits, 2 digits, 1 check "
-                                  "digit, separated by hyphens)."),), False
+            return (
+                None,
+                (
+                    self._v(
+                        "CAS_FORMAT",
+                        spec,
+                        text,
+                        f"“{value}” is not written like a CAS number (2-7 digits, 2 digits, 1 check "
+                        "digit, separated by hyphens).",
+                    ),
+                ),
+                False,
+            )
         expected = cas_check_digit(m.group(1) + m.group(2))
         if expected != int(m.group(3)):
-            return None, (self._v("CAS_CHECKSUM", spec, text,
-                                  f"The CAS number {value} fails its check digit (the digits before it give "
-                                  f"{expected}, not {m.group(3)}): a digit is probably mistyped."),), False
+            return (
+                None,
+                (
+                    self._v(
+                        "CAS_CHECKSUM",
+                        spec,
+                        text,
+                        f"The CAS number {value} fails its check digit (the digits before it give "
+                        f"{expected}, not {m.group(3)}): a digit is probably mistyped.",
+                    ),
+                ),
+                False,
+            )
         return value, None, True
 
-    def _number(self, spec: FieldSpec, cell: CellValue | str, text: str, label: str, *, money: bool = False,
-                percent: bool = False) -> Checked3:
-        if isinstance(cell, bool) or isinstance(cell, dt.date):
+    def _number(
+        self,
+        spec: FieldSpec,
+        cell: CellValue | str,
+        text: str,
+        label: str,
+        *,
+        money: bool = False,
+        percent: bool = False,
+    ) -> Checked3:
+        if isinstance(cell, (bool, dt.date)):
             return self._type_invalid(spec, text, f"The {label} “{text}” is not a number.")
         if isinstance(cell, int):
             number: Decimal | None = Decimal(cell)
         elif isinstance(cell, float):
-            number = Decimal(repr(cell)) if cell == cell and cell not in (float("inf"), float("-inf")) else None
+            number = (
+                Decimal(repr(cell)) if cell == cell and cell not in (float("inf"), float("-inf")) else None
+            )
         elif isinstance(cell, Decimal):
             number = cell if cell.is_finite() else None
         else:
             number = parse_decimal(clean_text(cell_text(cell)), money=money, percent=percent)
         if number is None:
-            hint = "Enter the amount in dollars, e.g. 12500.00." if money else (
-                "Enter the number only; put the unit in its own column." if spec.name == "quantity" else None)
+            hint = (
+                "Enter the amount in dollars, e.g. 12500.00."
+                if money
+                else (
+                    "Enter the number only; put the unit in its own column."
+                    if spec.name == "quantity"
+                    else None
+                )
+            )
             return self._type_invalid(spec, text, f"The {label} “{text}” is not a number.", hint)
         issues: list[Violation] = []
         if spec.type == "integer" and number != number.to_integral_value():
             return self._type_invalid(spec, text, f"The {label} “{text}” is not a whole number.")
         if spec.whole and number != number.to_integral_value():
-            issues.append(self._v("QUANTITY_NOT_WHOLE", spec, text,
-                                  f"The {label} {number} is not a whole number; manifests report whole units."))
+            issues.append(
+                self._v(
+                    "QUANTITY_NOT_WHOLE",
+                    spec,
+                    text,
+                    f"The {label} {number} is not a whole number; manifests report whole units.",
+                )
+            )
         bound = self._out_of_range(spec, number)
         if bound:
             issues.append(self._v("VALUE_OUT_OF_RANGE", spec, text, f"The {label} {number} is {bound}."))
@@ -310,16 +414,38 @@ class FieldCompiler:
         else:
             day = None
         if day is None:
-            return self._type_invalid(spec, text, f"The {label} “{text}” is not a date.",
-                                      "Enter a date such as 2025-03-31 (or format the Excel column as Date).")
+            return self._type_invalid(
+                spec,
+                text,
+                f"The {label} “{text}” is not a date.",
+                "Enter a date such as 2025-03-31 (or format the Excel column as Date).",
+            )
         if spec.not_after_as_of and day > self.as_of:
-            return day, (self._v("DATE_IN_FUTURE", spec, text,
-                                 f"The {label} {day.isoformat()} is after the as-of date "
-                                 f"{self.as_of.isoformat()}."),), False
+            return (
+                day,
+                (
+                    self._v(
+                        "DATE_IN_FUTURE",
+                        spec,
+                        text,
+                        f"The {label} {day.isoformat()} is after the as-of date {self.as_of.isoformat()}.",
+                    ),
+                ),
+                False,
+            )
         if spec.expires and day < self.as_of:
-            return day, (self._v("CONTAINER_EXPIRED", spec, text,
-                                 f"The container expired on {day.isoformat()} (before {self.as_of.isoformat()})."),
-                         ), True
+            return (
+                day,
+                (
+                    self._v(
+                        "CONTAINER_EXPIRED",
+                        spec,
+                        text,
+                        f"The container expired on {day.isoformat()} (before {self.as_of.isoformat()}).",
+                    ),
+                ),
+                True,
+            )
         return day, None, True
 
     def _check_bool(self, spec: FieldSpec, cell: CellValue | str, text: str, label: str) -> Checked3:
@@ -337,9 +463,19 @@ class FieldCompiler:
         value = spec.enum.match(cell_text(cell))
         if value is None:
             allowed = ", ".join(spec.enum.values)
-            return None, (self._v("VALUE_NOT_ALLOWED", spec, text,
-                                  f"The {label} “{clean_text(text)}” is not one of the allowed values: {allowed}.",
-                                  f"Use one of: {allowed}."),), False
+            return (
+                None,
+                (
+                    self._v(
+                        "VALUE_NOT_ALLOWED",
+                        spec,
+                        text,
+                        f"The {label} “{clean_text(text)}” is not one of the allowed values: {allowed}.",
+                        f"Use one of: {allowed}.",
+                    ),
+                ),
+                False,
+            )
         return value, None, True
 
     def _check_ghs_codes(self, spec: FieldSpec, cell: CellValue | str, text: str, label: str) -> Checked3:
@@ -360,10 +496,19 @@ class FieldCompiler:
                 codes.append("+".join(parts))
         if unknown:
             listed = ", ".join(unknown)
-            many = len(unknown) > 1
-            return None, (self._v("GHS_CODE_UNKNOWN", spec, text,
-                                  f"{listed} {'are not GHS hazard statements' if many else 'is not a GHS hazard statement'}"
-                                  " (expected codes like H225, H361d or H300+H310)."),), False
+            verb = "are not GHS hazard statements" if len(unknown) > 1 else "is not a GHS hazard statement"
+            return (
+                None,
+                (
+                    self._v(
+                        "GHS_CODE_UNKNOWN",
+                        spec,
+                        text,
+                        f"{listed} {verb} (expected codes like H225, H361d or H300+H310).",
+                    ),
+                ),
+                False,
+            )
         return codes or None, None, True
 
     def _check_rcra_codes(self, spec: FieldSpec, cell: CellValue | str, text: str, label: str) -> Checked3:
@@ -372,13 +517,25 @@ class FieldCompiler:
         issues: list[Violation] = []
         if unknown:
             listed = ", ".join(unknown)
-            issues.append(self._v("RCRA_CODE_UNKNOWN", spec, text,
-                                  f"{listed} {'are not' if len(unknown) > 1 else 'is not'} on the federal "
-                                  "hazardous waste code lists (D, F, K, P, U) or the policy's state codes."))
+            issues.append(
+                self._v(
+                    "RCRA_CODE_UNKNOWN",
+                    spec,
+                    text,
+                    f"{listed} {'are not' if len(unknown) > 1 else 'is not'} on the federal "
+                    "hazardous waste code lists (D, F, K, P, U) or the policy's state codes.",
+                )
+            )
         if spec.max_items is not None and len(tokens) > spec.max_items:
-            issues.append(self._v("VALUE_OUT_OF_RANGE", spec, text,
-                                  f"{len(tokens)} waste codes on one line; a manifest line holds at most "
-                                  f"{spec.max_items}.", "Split the waste line, or keep the six most specific codes."))
+            issues.append(
+                self._v(
+                    "VALUE_OUT_OF_RANGE",
+                    spec,
+                    text,
+                    f"{len(tokens)} waste codes on one line; a manifest line holds at most {spec.max_items}.",
+                    "Split the waste line, or keep the six most specific codes.",
+                )
+            )
         if issues:
             return None, tuple(issues), False
         return tokens or None, None, True
@@ -386,22 +543,36 @@ class FieldCompiler:
     def _check_epa_id(self, spec: FieldSpec, cell: CellValue | str, text: str, label: str) -> Checked3:
         value = clean_code(cell_text(cell))
         if not _EPA_ID.match(value) or value[:2] not in self._epa_locations:
-            why = ("is not 12 letters and digits" if not _EPA_ID.match(value)
-                   else f"does not start with a state or location code ({value[:2]} is not one)")
+            why = (
+                "is not 12 letters and digits"
+                if not _EPA_ID.match(value)
+                else f"does not start with a state or location code ({value[:2]} is not one)"
+            )
             return None, (self._v("EPA_ID_INVALID", spec, text, f"The {label} “{value}” {why}."),), False
         return value, None, True
 
-    def _check_manifest_number(self, spec: FieldSpec, cell: CellValue | str, text: str, label: str) -> Checked3:
+    def _check_manifest_number(
+        self, spec: FieldSpec, cell: CellValue | str, text: str, label: str
+    ) -> Checked3:
         value = clean_code(cell_text(cell))
         if not _MANIFEST.match(value):
-            return None, (self._v("MANIFEST_NUMBER_INVALID", spec, text,
-                                  f"The manifest tracking number “{value}” is not 9 digits followed by 3 letters."),
-                          ), False
+            return (
+                None,
+                (
+                    self._v(
+                        "MANIFEST_NUMBER_INVALID",
+                        spec,
+                        text,
+                        f"The manifest tracking number “{value}” is not 9 digits followed by 3 letters.",
+                    ),
+                ),
+                False,
+            )
         return value, None, True
 
 
 def is_blank_value(values: dict[str, Any], texts: dict[str, str], name: str) -> bool:
-    """True when a field is empty (or unmapped), as opposed to holding a value or a value that failed a check."""
+    """True when a field is empty or unmapped (not when it holds a value, valid or not)."""
     if name not in texts:
         return True
     return name in values and values[name] is None

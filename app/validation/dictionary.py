@@ -1,6 +1,7 @@
 """The canonical data dictionary (``resources/dictionary/dictionary.toml``): record types, fields, synonyms.
 
-Header matching is case-, punctuation- and whitespace-insensitive (:func:`app.validation.normalize.header_key`).
+Header matching is case-, punctuation- and whitespace-insensitive
+(:func:`app.validation.normalize.header_key`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,23 @@ from app.resources import resource_path
 from app.validation.normalize import enum_key, header_key
 
 FIELD_TYPES = frozenset(
-    {"text", "code", "cas", "decimal", "integer", "percent", "money", "date", "bool", "enum", "email",
-     "ghs_codes", "rcra_codes", "epa_id", "manifest_number"}
+    {
+        "text",
+        "code",
+        "cas",
+        "decimal",
+        "integer",
+        "percent",
+        "money",
+        "date",
+        "bool",
+        "enum",
+        "email",
+        "ghs_codes",
+        "rcra_codes",
+        "epa_id",
+        "manifest_number",
+    }
 )
 LIST_TYPES = frozenset({"ghs_codes", "rcra_codes"})
 
@@ -157,20 +173,30 @@ def _build(data: dict[str, Any], source: str) -> DataDictionary:
             if f["type"] == "enum":
                 enum = enums[f["enum"]]
             spec = FieldSpec(
-                name=f["name"], type=f["type"], required=bool(f.get("required", False)), enum=enum,
-                min=_decimal(f.get("min")), max=_decimal(f.get("max")), gt=_decimal(f.get("gt")),
-                lt=_decimal(f.get("lt")), whole=bool(f.get("whole", False)),
-                not_after_as_of=bool(f.get("not_after_as_of", False)), expires=bool(f.get("expires", False)),
-                max_items=f.get("max_items"), multi=bool(f.get("multi", False)),
+                name=f["name"],
+                type=f["type"],
+                required=bool(f.get("required", False)),
+                enum=enum,
+                min=_decimal(f.get("min")),
+                max=_decimal(f.get("max")),
+                gt=_decimal(f.get("gt")),
+                lt=_decimal(f.get("lt")),
+                whole=bool(f.get("whole", False)),
+                not_after_as_of=bool(f.get("not_after_as_of", False)),
+                expires=bool(f.get("expires", False)),
+                max_items=f.get("max_items"),
+                multi=bool(f.get("multi", False)),
                 missing_values=f.get("missing_values"),
-                synonyms=tuple(f.get("synonyms", ())), weak_synonyms=tuple(f.get("weak_synonyms", ())),
+                synonyms=tuple(f.get("synonyms", ())),
+                weak_synonyms=tuple(f.get("weak_synonyms", ())),
             )
             specs.append(spec)
             for synonym in (spec.name, *spec.synonyms):
                 key = header_key(synonym)
                 if strong.get(key, spec.name) != spec.name:
                     raise ConfigError(
-                        f"{source}: {rt_name}: header {synonym!r} is a synonym of {strong[key]} and {spec.name}"
+                        f"{source}: {rt_name}: header {synonym!r} is a synonym of "
+                        f"{strong[key]} and {spec.name}"
                     )
                 strong[key] = spec.name
             for synonym in spec.weak_synonyms:
@@ -178,8 +204,14 @@ def _build(data: dict[str, Any], source: str) -> DataDictionary:
         by_name = {s.name: s for s in specs}
         key_field = rt.get("key") or None
         types[rt_name] = RecordType(
-            name=rt_name, title=rt.get("title", rt_name), classification=rt["classification"], key=key_field,
-            fields=tuple(specs), citation=rt.get("citation", ""), _by_name=by_name, _strong=strong,
+            name=rt_name,
+            title=rt.get("title", rt_name),
+            classification=rt["classification"],
+            key=key_field,
+            fields=tuple(specs),
+            citation=rt.get("citation", ""),
+            _by_name=by_name,
+            _strong=strong,
             _weak={k: tuple(v) for k, v in weak.items()},
         )
     return DataDictionary(version=str(data.get("version", "")), record_types=types, enums=enums)

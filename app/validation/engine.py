@@ -33,8 +33,15 @@ from app.validation.reference import ReferenceData
 from app.validation.rules import make_violation
 from app.validation.violations import RowResult, Severity, Violation
 
-__all__ = ["HEADER_SCAN_ROWS", "ProgressCallback", "RowValidator", "ValidationRun", "load_mapping",
-           "open_validation", "payload_of"]
+__all__ = [
+    "HEADER_SCAN_ROWS",
+    "ProgressCallback",
+    "RowValidator",
+    "ValidationRun",
+    "load_mapping",
+    "open_validation",
+    "payload_of",
+]
 
 HEADER_SCAN_ROWS: Final = 30
 CACHE_LIMIT: Final = 8192  # distinct values memoized per column
@@ -83,8 +90,10 @@ class _ColumnCache(dict[Any, Checked]):
     def __missing__(self, cell: Any) -> Checked:
         hit = self.check(cell, cell if cell.__class__ is str else cell_text(cell))
         # bools and 0/1 are not memoized: True == 1 == 1.0 as dict keys, but they check differently.
-        if len(self) < CACHE_LIMIT and (cell.__class__ is str or (
-                cell.__class__ is not bool and not (cell.__class__ in (int, float) and cell in (0, 1)))):
+        if len(self) < CACHE_LIMIT and (
+            cell.__class__ is str
+            or (cell.__class__ is not bool and not (cell.__class__ in (int, float) and cell in (0, 1)))
+        ):
             self[cell] = hit
         return hit
 
@@ -115,8 +124,15 @@ class _Plan:
 class RowValidator:
     """Single-row validation for one record type (all rules but DUPLICATE_KEY)."""
 
-    def __init__(self, record_type: str, policy: Policy, as_of: dt.date, reference: ReferenceData | None = None,
-                 *, dictionary: DataDictionary | None = None) -> None:
+    def __init__(
+        self,
+        record_type: str,
+        policy: Policy,
+        as_of: dt.date,
+        reference: ReferenceData | None = None,
+        *,
+        dictionary: DataDictionary | None = None,
+    ) -> None:
         self.dictionary = dictionary or load_dictionary()
         self.record: RecordType = self.dictionary.record_type(record_type)
         self.record_type = record_type
@@ -128,8 +144,9 @@ class RowValidator:
         checkers: list[Checker] = [compiler.compile(spec) for spec in self.record.fields]
         self.checkers: dict[str, Checker] = dict(zip(self.field_names, checkers, strict=True))
         self._plans: dict[tuple[str, ...], _Plan] = {}
-        self._row_rule: Callable[[int, dict[str, Any], dict[str, str], list[Violation]], None] | None = getattr(
-            self, f"_rules_{record_type}", None)
+        self._row_rule: Callable[[int, dict[str, Any], dict[str, str], list[Violation]], None] | None = (
+            getattr(self, f"_rules_{record_type}", None)
+        )
         self.key_field: str | None = self.record.key
         self._labels = {name: name.replace("_", " ") for name in self.field_names}
 
@@ -137,10 +154,17 @@ class RowValidator:
     def classification(self) -> str:
         return self.record.classification
 
-    # -- public API ----------------------------------------------------------------------------------------------
+    # -- public API
+    # ----------------------------------------------------------------------------------------------
 
-    def check_row(self, row: int, raw: Mapping[str, CellValue | str], *, hidden: bool = False,
-                  merged_fields: frozenset[str] = frozenset()) -> RowResult:
+    def check_row(
+        self,
+        row: int,
+        raw: Mapping[str, CellValue | str],
+        *,
+        hidden: bool = False,
+        merged_fields: frozenset[str] = frozenset(),
+    ) -> RowResult:
         """Validate one row given as canonical field -> value (as read, or edited text).
 
         Fields absent from ``raw`` are treated as unmapped: empty, and left out of ``RowResult.raw``.
@@ -149,7 +173,7 @@ class RowValidator:
         return self.check_cells(plan, row, [raw[name] for name in plan.names], hidden, merged_fields)
 
     def key_of(self, result: RowResult) -> str | None:
-        """The normalized record key used by DUPLICATE_KEY (None when the type has none or the row lacks it)."""
+        """The normalized record key used by DUPLICATE_KEY (None: the type has none, or the row lacks it)."""
         if self.key_field is None:
             return None
         key = result.values.get(self.key_field)
@@ -159,11 +183,16 @@ class RowValidator:
         assert self.key_field is not None
         label = self._labels[self.key_field]
         return make_violation(
-            "DUPLICATE_KEY", row, self.key_field, key,
+            "DUPLICATE_KEY",
+            row,
+            self.key_field,
+            key,
             f"The {label} {key} already appears on an earlier row; each record needs its own {label}.",
-            record_citation=self.record.citation)
+            record_citation=self.record.citation,
+        )
 
-    # -- the hot path ----------------------------------------------------------------------------------------------
+    # -- the hot path
+    # ----------------------------------------------------------------------------------------------
 
     def plan_for(self, mapped: tuple[str, ...]) -> _Plan:
         """The compiled plan for rows whose mapped fields are ``mapped`` (in dictionary order)."""
@@ -172,17 +201,22 @@ class RowValidator:
             plan = self._plans[mapped] = _Plan(self, mapped)
         return plan
 
-    def check_cells(self, plan: _Plan, row: int, cells: Sequence[Any], hidden: bool = False,
-                    merged_fields: frozenset[str] = frozenset(), text_cells: bool = False) -> RowResult:
+    def check_cells(
+        self,
+        plan: _Plan,
+        row: int,
+        cells: Sequence[Any],
+        hidden: bool = False,
+        merged_fields: frozenset[str] = frozenset(),
+        text_cells: bool = False,
+    ) -> RowResult:
         """Validate one row given as the cells of ``plan.names`` (in that order).
 
         ``text_cells`` promises every cell is a ``str`` (delimited text), which saves building the texts.
         """
         hits = list(map(_getitem, plan.caches, cells))
-        if text_cells:
-            texts = dict(zip(plan.names, cells))  # noqa: B905 - aligned by construction
-        else:
-            texts = dict(zip(plan.names, map(_TEXT, hits)))  # noqa: B905
+        # zip without strict=: cells are aligned with plan.names by construction (and this is the hot path)
+        texts = dict(zip(plan.names, cells if text_cells else map(_TEXT, hits)))  # noqa: B905
         if plan.absent_issues or any(map(_ISSUES, hits)):
             values: dict[str, Any] = {}
             found: list[Violation] = []
@@ -191,10 +225,15 @@ class RowValidator:
                     values[name] = hit[0]
                 if hit[1] is not None:
                     for t in hit[1]:
-                        found.append(Violation(t.code, t.severity, row, t.field, t.value, t.message, t.hint,
-                                               t.citation))
+                        found.append(
+                            Violation(
+                                t.code, t.severity, row, t.field, t.value, t.message, t.hint, t.citation
+                            )
+                        )
             for t in plan.absent_issues:
-                found.append(Violation(t.code, t.severity, row, t.field, t.value, t.message, t.hint, t.citation))
+                found.append(
+                    Violation(t.code, t.severity, row, t.field, t.value, t.message, t.hint, t.citation)
+                )
             values.update(plan.absent_values)
         else:
             values = dict(zip(plan.names, map(_VALUE, hits)))  # noqa: B905
@@ -207,72 +246,134 @@ class RowValidator:
             found[:0] = self._layout_warnings(row, hidden, merged_fields, texts)
         return RowResult(row, texts, values, found, hidden, merged_fields)
 
-    def _layout_warnings(self, row: int, hidden: bool, merged: frozenset[str], texts: dict[str, str]
-                         ) -> list[Violation]:
+    def _layout_warnings(
+        self, row: int, hidden: bool, merged: frozenset[str], texts: dict[str, str]
+    ) -> list[Violation]:
         out = []
         if hidden:
-            out.append(self._v("HIDDEN_ROW", row, None, None,
-                               f"Row {row} is hidden in the workbook; its data was read and will be submitted."))
+            out.append(
+                self._v(
+                    "HIDDEN_ROW",
+                    row,
+                    None,
+                    None,
+                    f"Row {row} is hidden in the workbook; its data was read and will be submitted.",
+                )
+            )
         for name in self.field_names:
             if name in merged:
-                out.append(self._v("MERGED_CELL", row, name, texts.get(name),
-                                   f"The {self._labels[name]} of row {row} was copied from a merged range above it."))
+                out.append(
+                    self._v(
+                        "MERGED_CELL",
+                        row,
+                        name,
+                        texts.get(name),
+                        f"The {self._labels[name]} of row {row} was copied from a merged range above it.",
+                    )
+                )
         return out
 
-    def _v(self, code: str, row: int, field: str | None, value: str | None, message: str,
-           hint: str | None = None) -> Violation:
-        return make_violation(code, row, field, value, message, record_citation=self.record.citation, hint=hint)
+    def _v(
+        self, code: str, row: int, field: str | None, value: str | None, message: str, hint: str | None = None
+    ) -> Violation:
+        return make_violation(
+            code, row, field, value, message, record_citation=self.record.citation, hint=hint
+        )
 
-    # -- cross-field rules, one method per record type ---------------------------------------------------------------
+    # -- cross-field rules, one method per record type
+    # ---------------------------------------------------------------
 
-    def _reference_checks(self, row: int, values: dict[str, Any], texts: dict[str, str], out: list[Violation],
-                          *, location: bool = False) -> None:
+    def _reference_checks(
+        self,
+        row: int,
+        values: dict[str, Any],
+        texts: dict[str, str],
+        out: list[Violation],
+        *,
+        location: bool = False,
+    ) -> None:
         ref = self.reference
         if ref is None:
             return
         award = values.get("award_number")
         if award and not ref.knows_award(award):
-            out.append(self._v("AWARD_UNKNOWN", row, "award_number", texts.get("award_number"),
-                               f"The award {award} is not among the awards the portal knows."))
+            out.append(
+                self._v(
+                    "AWARD_UNKNOWN",
+                    row,
+                    "award_number",
+                    texts.get("award_number"),
+                    f"The award {award} is not among the awards the portal knows.",
+                )
+            )
         if location:
             building = values.get("building")
             if building and not ref.knows_location(building, values.get("room")):
                 where = f"{building}, room {values['room']}" if values.get("room") else building
-                out.append(self._v("LOCATION_UNKNOWN", row, "room" if values.get("room") else "building",
-                                   texts.get("room") or texts.get("building"),
-                                   f"The location {where} is not among the locations the portal knows."))
+                out.append(
+                    self._v(
+                        "LOCATION_UNKNOWN",
+                        row,
+                        "room" if values.get("room") else "building",
+                        texts.get("room") or texts.get("building"),
+                        f"The location {where} is not among the locations the portal knows.",
+                    )
+                )
 
-    def _rules_chemical_inventory(self, row: int, values: dict[str, Any], texts: dict[str, str],
-                                  out: list[Violation]) -> None:
-        if values.get("hazard_codes") and values.get("sds_reference") is None and is_blank_value(
-                values, texts, "sds_reference"):
+    def _rules_chemical_inventory(
+        self, row: int, values: dict[str, Any], texts: dict[str, str], out: list[Violation]
+    ) -> None:
+        if (
+            values.get("hazard_codes")
+            and values.get("sds_reference") is None
+            and is_blank_value(values, texts, "sds_reference")
+        ):
             codes = ", ".join(values["hazard_codes"])
-            out.append(self._v(
-                "SDS_MISSING", row, "sds_reference", texts.get("sds_reference"),
-                f"The chemical carries hazard statements ({codes}) but no safety data sheet is referenced."))
+            out.append(
+                self._v(
+                    "SDS_MISSING",
+                    row,
+                    "sds_reference",
+                    texts.get("sds_reference"),
+                    f"The chemical carries hazard statements ({codes}) but no safety data sheet is "
+                    "referenced.",
+                )
+            )
         if self.reference is not None:
             self._reference_checks(row, values, texts, out, location=True)
 
-    def _rules_equipment(self, row: int, values: dict[str, Any], texts: dict[str, str],
-                         out: list[Violation]) -> None:
+    def _rules_equipment(
+        self, row: int, values: dict[str, Any], texts: dict[str, str], out: list[Violation]
+    ) -> None:
         cost, acquired = values.get("unit_cost"), values.get("acquisition_date")
         if cost is not None and acquired is not None:
             threshold = self.policy.equipment.threshold_on(acquired)
             if threshold is not None and cost >= threshold:
-                missing = [f for f in ("useful_life_years", "depreciation_method")
-                           if is_blank_value(values, texts, f)]
+                missing = [
+                    f
+                    for f in ("useful_life_years", "depreciation_method")
+                    if is_blank_value(values, texts, f)
+                ]
                 if missing:
                     what = " and ".join(self._labels[f] for f in missing)
-                    out.append(self._v(
-                        "DEPRECIATION_MISSING", row, missing[0], texts.get(missing[0]),
-                        f"Unit cost ${cost:,.2f} is at or above the ${threshold:,.0f} equipment threshold for "
-                        f"items acquired {acquired.isoformat()}, but the {what} "
-                        f"{'are' if len(missing) > 1 else 'is'} missing."))
+                    out.append(
+                        self._v(
+                            "DEPRECIATION_MISSING",
+                            row,
+                            missing[0],
+                            texts.get(missing[0]),
+                            f"Unit cost ${cost:,.2f} is at or above the ${threshold:,.0f} equipment "
+                            "threshold for "
+                            f"items acquired {acquired.isoformat()}, but the {what} "
+                            f"{'are' if len(missing) > 1 else 'is'} missing.",
+                        )
+                    )
         if self.reference is not None:
             self._reference_checks(row, values, texts, out, location=True)
 
-    def _rules_waste_manifest(self, row: int, values: dict[str, Any], texts: dict[str, str],
-                              out: list[Violation]) -> None:
+    def _rules_waste_manifest(
+        self, row: int, values: dict[str, Any], texts: dict[str, str], out: list[Violation]
+    ) -> None:
         category, start = values.get("generator_category"), values.get("accumulation_start_date")
         if category is None or start is None:
             return
@@ -289,18 +390,36 @@ class RowValidator:
             limit, rule = _add_months(start, months), f"{months} months"
         if limit is not None and self.as_of > limit:
             held = (self.as_of - start).days
-            out.append(self._v(
-                "ACCUMULATION_EXCEEDED", row, "accumulation_start_date", texts.get("accumulation_start_date"),
-                f"Waste accumulating since {start.isoformat()} has been held {held} days by "
-                f"{self.as_of.isoformat()}; a {category} may hold it at most {rule}."))
+            out.append(
+                self._v(
+                    "ACCUMULATION_EXCEEDED",
+                    row,
+                    "accumulation_start_date",
+                    texts.get("accumulation_start_date"),
+                    f"Waste accumulating since {start.isoformat()} has been held {held} days by "
+                    f"{self.as_of.isoformat()}; a {category} may hold it at most {rule}.",
+                )
+            )
 
-    def _rules_cost_share(self, row: int, values: dict[str, Any], texts: dict[str, str],
-                          out: list[Violation]) -> None:
+    def _rules_cost_share(
+        self, row: int, values: dict[str, Any], texts: dict[str, str], out: list[Violation]
+    ) -> None:
         kind, sponsor = values.get("cost_share_type"), values.get("sponsor")
         policy = self.policy.cost_share
-        if kind == "voluntary committed" and sponsor and enum_key(sponsor) in policy.prohibit_voluntary_committed:
-            out.append(self._v("VOLUNTARY_COMMITTED_PROHIBITED", row, "cost_share_type", texts.get("cost_share_type"),
-                               f"Voluntary committed cost sharing is not allowed on {sponsor} awards."))
+        if (
+            kind == "voluntary committed"
+            and sponsor
+            and enum_key(sponsor) in policy.prohibit_voluntary_committed
+        ):
+            out.append(
+                self._v(
+                    "VOLUNTARY_COMMITTED_PROHIBITED",
+                    row,
+                    "cost_share_type",
+                    texts.get("cost_share_type"),
+                    f"Voluntary committed cost sharing is not allowed on {sponsor} awards.",
+                )
+            )
         if kind == "mandatory":
             percent = values.get("required_percent")
             award = values.get("award_number")
@@ -310,46 +429,94 @@ class RowValidator:
             if percent is not None and share is not None and base is not None:
                 cap = base * percent / Decimal(100)
                 if share > cap:
-                    out.append(self._v(
-                        "COST_SHARE_EXCEEDS_CAP", row, "cost_share_amount", texts.get("cost_share_amount"),
-                        f"Mandatory cost share ${share:,.2f} is above the required {percent}% of the sponsor "
-                        f"amount (${cap:,.2f})."))
+                    out.append(
+                        self._v(
+                            "COST_SHARE_EXCEEDS_CAP",
+                            row,
+                            "cost_share_amount",
+                            texts.get("cost_share_amount"),
+                            f"Mandatory cost share ${share:,.2f} is above the required {percent}% of the "
+                            "sponsor "
+                            f"amount (${cap:,.2f}).",
+                        )
+                    )
         if self.reference is not None:
             self._reference_checks(row, values, texts, out)
 
-    def _rules_attestation(self, row: int, values: dict[str, Any], texts: dict[str, str],
-                           out: list[Violation]) -> None:
+    def _rules_attestation(
+        self, row: int, values: dict[str, Any], texts: dict[str, str], out: list[Violation]
+    ) -> None:
         attested = values.get("attested")
         signed = values.get("signature_date")
         if attested is False:
-            out.append(self._v("ATTESTATION_UNSIGNED", row, "attested", texts.get("attested"),
-                               "The attestation is marked as not attested."))
+            out.append(
+                self._v(
+                    "ATTESTATION_UNSIGNED",
+                    row,
+                    "attested",
+                    texts.get("attested"),
+                    "The attestation is marked as not attested.",
+                )
+            )
         elif attested is True and is_blank_value(values, texts, "signature_date"):
-            out.append(self._v("ATTESTATION_UNSIGNED", row, "signature_date", texts.get("signature_date"),
-                               "The attestation has no signature date."))
+            out.append(
+                self._v(
+                    "ATTESTATION_UNSIGNED",
+                    row,
+                    "signature_date",
+                    texts.get("signature_date"),
+                    "The attestation has no signature date.",
+                )
+            )
         start, end = values.get("period_start"), values.get("period_end")
         if start is not None and end is not None and end < start:
-            out.append(self._v("PERIOD_INVALID", row, "period_end", texts.get("period_end"),
-                               f"The period ends ({end.isoformat()}) before it starts ({start.isoformat()})."))
+            out.append(
+                self._v(
+                    "PERIOD_INVALID",
+                    row,
+                    "period_end",
+                    texts.get("period_end"),
+                    f"The period ends ({end.isoformat()}) before it starts ({start.isoformat()}).",
+                )
+            )
         kind = values.get("attestation_type")
-        if (kind in self.policy.attestation.after_period_types and signed is not None and end is not None
-                and signed < end):
-            out.append(self._v("CERTIFIED_BEFORE_PERIOD_END", row, "signature_date", texts.get("signature_date"),
-                               f"The {kind} was signed {signed.isoformat()}, before the period it certifies ends "
-                               f"({end.isoformat()})."))
+        if (
+            kind in self.policy.attestation.after_period_types
+            and signed is not None
+            and end is not None
+            and signed < end
+        ):
+            out.append(
+                self._v(
+                    "CERTIFIED_BEFORE_PERIOD_END",
+                    row,
+                    "signature_date",
+                    texts.get("signature_date"),
+                    f"The {kind} was signed {signed.isoformat()}, before the period it certifies ends "
+                    f"({end.isoformat()}).",
+                )
+            )
         salary = values.get("annual_salary")
         if salary is not None and start is not None:
             cap = amount_on(self.policy.attestation.nih_salary_caps, start)
             if cap is not None and salary > cap.amount:
-                out.append(self._v(
-                    "SALARY_ABOVE_CAP", row, "annual_salary", texts.get("annual_salary"),
-                    f"Annual salary ${salary:,.2f} is above the NIH salary cap of ${cap.amount:,.0f} in effect "
-                    f"since {cap.from_.isoformat()}."))
+                out.append(
+                    self._v(
+                        "SALARY_ABOVE_CAP",
+                        row,
+                        "annual_salary",
+                        texts.get("annual_salary"),
+                        f"Annual salary ${salary:,.2f} is above the NIH salary cap of ${cap.amount:,.0f} "
+                        "in effect "
+                        f"since {cap.from_.isoformat()}.",
+                    )
+                )
         if self.reference is not None:
             self._reference_checks(row, values, texts, out)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+#
+# ----------------------------------------------------------------------------------------------------
 # Payloads
 
 
@@ -367,12 +534,15 @@ def _jsonable(value: Any) -> Any:
 
 def payload_of(result: RowResult, record_type: str | RecordType) -> dict[str, Any]:
     """The canonical JSON-ready payload of a row (every field of the type; Decimals as strings, dates ISO)."""
-    record = record_type if isinstance(record_type, RecordType) else load_dictionary().record_type(record_type)
+    record = (
+        record_type if isinstance(record_type, RecordType) else load_dictionary().record_type(record_type)
+    )
     values = result.values
     return {name: _jsonable(values.get(name)) for name in record.field_names}
 
 
-# ---------------------------------------------------------------------------------------------------------------
+#
+# ----------------------------------------------------------------------------------------------------
 # Duplicate keys in bounded memory
 
 
@@ -382,8 +552,10 @@ _ZERO: Final = (0,)
 class KeySet:
     """A set of 64-bit key hashes in one flat array, for DUPLICATE_KEY in bounded memory.
 
-    Open addressing with linear probing, up to 3/4 full: about 11 bytes per key (a Python ``set`` of ints costs
-    ~60). :meth:`reserve` sizes it once when the number of rows can be estimated, so it does not grow in steps.
+    Open addressing with linear probing, up to 3/4 full: about 11 bytes per key (a Python ``set`` of ints
+    costs
+    ~60). :meth:`reserve` sizes it once when the number of rows can be estimated, so it does not grow in
+    steps.
     Two different keys share a 64-bit hash with negligible probability (~3e-8 at a million keys).
     """
 
@@ -457,7 +629,8 @@ class KeySet:
         del old
 
 
-# ---------------------------------------------------------------------------------------------------------------
+#
+# ----------------------------------------------------------------------------------------------------
 # Header detection, sheet choice and the run
 
 
@@ -480,8 +653,9 @@ def load_mapping(path: Path) -> dict[str, str]:
         raise UserError(f"{path}: not a valid JSON/TOML mapping ({exc})") from exc
     if isinstance(data, dict) and isinstance(data.get("mapping"), dict):
         data = data["mapping"]
-    if not isinstance(data, dict) or not all(isinstance(k, str) and (v is None or isinstance(v, str))
-                                             for k, v in data.items()):
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in data.items()
+    ):
         raise UserError(f"{path}: a mapping file maps source header -> canonical field name (strings)")
     return {k: (v or "") for k, v in data.items()}
 
@@ -501,8 +675,9 @@ class _Candidate:
         return (int(not self.missing), self.score, -self.header_index)
 
 
-def _map_with_override(record: RecordType, headers: list[str], mapping: Mapping[str, str] | None
-                       ) -> dict[int, str] | None:
+def _map_with_override(
+    record: RecordType, headers: list[str], mapping: Mapping[str, str] | None
+) -> dict[int, str] | None:
     """Column index -> field; None when the user mapping names fields this record type does not have."""
     if not mapping:
         return record.map_headers(headers)
@@ -526,10 +701,19 @@ def _map_with_override(record: RecordType, headers: list[str], mapping: Mapping[
 class ValidationRun:
     """An open validation of one file. Use :func:`open_validation`; iterate :meth:`results` once."""
 
-    def __init__(self, path: Path, *, record_type: str | None = None, sheet: str | None = None,
-                 mapping: Mapping[str, str] | Path | None = None, as_of: dt.date | None = None,
-                 policy: Policy | None = None, reference: ReferenceData | None = None,
-                 progress: ProgressCallback | None = None, dictionary: DataDictionary | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        record_type: str | None = None,
+        sheet: str | None = None,
+        mapping: Mapping[str, str] | Path | None = None,
+        as_of: dt.date | None = None,
+        policy: Policy | None = None,
+        reference: ReferenceData | None = None,
+        progress: ProgressCallback | None = None,
+        dictionary: DataDictionary | None = None,
+    ) -> None:
         self.path = Path(path)
         self.dictionary = dictionary or load_dictionary()
         self.policy = policy or load_policy()
@@ -550,7 +734,8 @@ class ValidationRun:
             self._reader.close()
             raise
 
-    # -- choosing sheet, header row and record type ---------------------------------------------------------------
+    # -- choosing sheet, header row and record type
+    # ---------------------------------------------------------------
 
     def _setup(self, record_type: str | None, sheet: str | None, mapping: Mapping[str, str] | None) -> None:
         sheets = self._reader.sheets()
@@ -561,15 +746,19 @@ class ValidationRun:
             order = [sheet]
         else:
             order = [s.name for s in sheets if s.visible] or [s.name for s in sheets[:1]]
-        types = ([self.dictionary.record_type(record_type)] if record_type
-                 else list(self.dictionary.record_types.values()))
+        types = (
+            [self.dictionary.record_type(record_type)]
+            if record_type
+            else list(self.dictionary.record_types.values())
+        )
         chosen: tuple[str, list[SourceRow], Iterator[SourceRow], _Candidate | None] | None = None
         for name in order:
             stream = iter(self._reader.rows(name))
             buffered = self._scan(stream)
             best = self._best(buffered, types, mapping)
-            if chosen is None or (best is not None and not best.missing and
-                                  (chosen[3] is None or chosen[3].missing)):
+            if chosen is None or (
+                best is not None and not best.missing and (chosen[3] is None or chosen[3].missing)
+            ):
                 if chosen is not None:
                     _close(chosen[2])
                 chosen = (name, buffered, stream, best)
@@ -584,7 +773,8 @@ class ValidationRun:
                 raise InputFileError(self.path, "no data: the sheet has no rows")
             raise InputFileError(
                 self.path,
-                f"no header row recognised in the first {HEADER_SCAN_ROWS} rows; pass --type and --mapping")
+                f"no header row recognised in the first {HEADER_SCAN_ROWS} rows; pass --type and --mapping",
+            )
         if record_type is None:
             self._check_ambiguous(buffered, types, mapping, best)
         self.sheet = name
@@ -595,14 +785,23 @@ class ValidationRun:
         self.columns = best.columns
         self.mapping = {self.headers[i] or f"column {i + 1}": f for i, f in best.columns.items()}
         for missing in best.missing:
-            self.file_issues.append(make_violation(
-                "HEADER_MISSING", None, missing, None,
-                f"No column for the required field “{missing.replace('_', ' ')}” was found in the header row "
-                f"(row {self.header_row}).", record_citation=self.record.citation))
-        self._pending = buffered[best.header_index + 1:]
+            self.file_issues.append(
+                make_violation(
+                    "HEADER_MISSING",
+                    None,
+                    missing,
+                    None,
+                    f"No column for the required field “{missing.replace('_', ' ')}” was found in the "
+                    "header row "
+                    f"(row {self.header_row}).",
+                    record_citation=self.record.citation,
+                )
+            )
+        self._pending = buffered[best.header_index + 1 :]
         self._stream = stream
-        self.validator = RowValidator(self.record_type, self.policy, self.as_of, self.reference,
-                                      dictionary=self.dictionary)
+        self.validator = RowValidator(
+            self.record_type, self.policy, self.as_of, self.reference, dictionary=self.dictionary
+        )
 
     def _scan(self, stream: Iterator[SourceRow]) -> list[SourceRow]:
         buffered: list[SourceRow] = []
@@ -613,8 +812,9 @@ class ValidationRun:
                     break
         return buffered
 
-    def _best(self, rows: list[SourceRow], types: list[RecordType], mapping: Mapping[str, str] | None
-              ) -> _Candidate | None:
+    def _best(
+        self, rows: list[SourceRow], types: list[RecordType], mapping: Mapping[str, str] | None
+    ) -> _Candidate | None:
         best: _Candidate | None = None
         for index, row in enumerate(rows):
             headers = [cell_text(v).strip() for v in row.values]
@@ -629,8 +829,13 @@ class ValidationRun:
                     best = cand
         return best
 
-    def _check_ambiguous(self, rows: list[SourceRow], types: list[RecordType], mapping: Mapping[str, str] | None,
-                         best: _Candidate) -> None:
+    def _check_ambiguous(
+        self,
+        rows: list[SourceRow],
+        types: list[RecordType],
+        mapping: Mapping[str, str] | None,
+        best: _Candidate,
+    ) -> None:
         headers = [cell_text(v).strip() for v in rows[best.header_index].values]
         rivals = []
         for record in types:
@@ -645,7 +850,8 @@ class ValidationRun:
             names = " or ".join([best.record.name, *rivals])
             raise UserError(f"{self.path}: the headers fit {names} equally well; pass --type")
 
-    # -- streaming ------------------------------------------------------------------------------------------------
+    # -- streaming
+    # ------------------------------------------------------------------------------------------------
 
     def results(self) -> Iterator[RowResult]:
         """Stream the validated data rows (blank rows skipped and not counted)."""
@@ -662,7 +868,7 @@ class ValidationRun:
             only = picks[0]
             getter = lambda vals: (vals[only],)  # noqa: E731
         elif picks:
-            getter = itemgetter(*picks)  # type: ignore[assignment]
+            getter = itemgetter(*picks)
         else:
             getter = lambda vals: ()  # noqa: E731
         width = max(self.columns, default=-1) + 1
@@ -729,8 +935,9 @@ class ValidationRun:
     def __enter__(self) -> ValidationRun:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
 
@@ -747,14 +954,31 @@ def _size(path: Path) -> int:
         return 0
 
 
-def open_validation(path: Path | str, *, record_type: str | None = None, sheet: str | None = None,
-                    mapping: Mapping[str, str] | Path | None = None, as_of: dt.date | None = None,
-                    policy: Policy | None = None, reference: ReferenceData | None = None,
-                    progress: ProgressCallback | None = None) -> ValidationRun:
-    """Open ``path`` for validation (a context manager). Raises ``UserError``/``InputFileError`` (exit 2) when the
-    file cannot be read or its record type cannot be told; a missing required column is a file issue instead."""
-    return ValidationRun(Path(path), record_type=record_type, sheet=sheet, mapping=mapping, as_of=as_of,
-                         policy=policy, reference=reference, progress=progress)
+def open_validation(
+    path: Path | str,
+    *,
+    record_type: str | None = None,
+    sheet: str | None = None,
+    mapping: Mapping[str, str] | Path | None = None,
+    as_of: dt.date | None = None,
+    policy: Policy | None = None,
+    reference: ReferenceData | None = None,
+    progress: ProgressCallback | None = None,
+) -> ValidationRun:
+    """Open ``path`` for validation (a context manager). Raises ``UserError``/``InputFileError`` (exit 2)
+    when the
+    file cannot be read or its record type cannot be told; a missing required column is a file issue
+    instead."""
+    return ValidationRun(
+        Path(path),
+        record_type=record_type,
+        sheet=sheet,
+        mapping=mapping,
+        as_of=as_of,
+        policy=policy,
+        reference=reference,
+        progress=progress,
+    )
 
 
 def summarize(violations: list[Violation]) -> dict[str, int]:

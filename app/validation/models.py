@@ -59,7 +59,7 @@ def _annotation(spec: FieldSpec) -> tuple[Any, dict[str, Any]]:
         kind = bool
     elif spec.type == "enum":
         assert spec.enum is not None
-        kind = Literal[spec.enum.values]  # type: ignore[valid-type]
+        kind = Literal[spec.enum.values]
     elif spec.is_list:
         kind = list[str]
         constraints["min_length"] = 1

@@ -2,7 +2,8 @@
 
 What is removed or unified: a byte-order mark, zero-width characters, non-breaking and other exotic spaces
 (become a plain space), stray leading/trailing whitespace; inside *codes* also Unicode dashes (become ``-``),
-smart quotes (become ``'``/``"``) and letter case (codes are upper-cased). Nothing else changes: a value that is
+smart quotes (become ``'``/``"``) and letter case (codes are upper-cased). Nothing else changes: a value
+that is
 wrong after this stays wrong and is reported.
 """
 
@@ -13,7 +14,9 @@ import unicodedata
 
 # Characters that carry no visible content: BOM / zero-width no-break space, zero-width space/joiners, word
 # joiner, soft hyphen, left-to-right/right-to-left marks and embeddings.
-_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_INVISIBLE = (
+    "\ufeff\u200b\u200c\u200d\u2060\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 # Spaces that look like a space: NBSP, narrow NBSP, figure space, en/em/thin/hair spaces, ideographic space.
 _SPACES = "\u00a0\u202f\u2007\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
@@ -42,7 +45,7 @@ def clean_text(value: str) -> str:
 
 
 def clean_code(value: str) -> str:
-    """A code (CAS number, EPA ID, tag, ...): :func:`clean_text` plus dashes, quotes and letter case unified."""
+    """A code (CAS number, EPA ID, tag...): :func:`clean_text`, plus dashes, quotes and case unified."""
     if not value.isascii():
         value = value.translate(_CODE_TABLE)
     return value.strip().upper()

@@ -35,7 +35,7 @@ def expand_codes(items: list[str]) -> frozenset[str]:
         if prefix != end.rstrip("0123456789") or len(start) != len(end):
             raise ValueError(f"bad code range {item!r}")
         width = len(start) - len(prefix)
-        lo, hi = int(start[len(prefix):]), int(end[len(prefix):])
+        lo, hi = int(start[len(prefix) :]), int(end[len(prefix) :])
         if lo > hi:
             raise ValueError(f"bad code range {item!r}")
         out.update(f"{prefix}{n:0{width}d}" for n in range(lo, hi + 1))
@@ -129,15 +129,30 @@ class RcraPolicy(BaseModel):
     other_federal_codes: frozenset[str] = frozenset()
     state_codes: frozenset[str] = frozenset()
 
-    @field_validator("d_codes", "f_codes", "k_codes", "p_codes", "u_codes", "other_federal_codes", "state_codes",
-                     mode="before")
+    @field_validator(
+        "d_codes",
+        "f_codes",
+        "k_codes",
+        "p_codes",
+        "u_codes",
+        "other_federal_codes",
+        "state_codes",
+        mode="before",
+    )
     @classmethod
     def _expand(cls, v: list[str]) -> frozenset[str]:
         return expand_codes(list(v))
 
     @property
     def federal(self) -> frozenset[str]:
-        return self.d_codes | self.f_codes | self.k_codes | self.p_codes | self.u_codes | self.other_federal_codes
+        return (
+            self.d_codes
+            | self.f_codes
+            | self.k_codes
+            | self.p_codes
+            | self.u_codes
+            | self.other_federal_codes
+        )
 
 
 class CostSharePolicy(BaseModel):
@@ -215,7 +230,9 @@ def _load(path: Path | None) -> Policy:
     except (ValidationError, ValueError) as exc:
         first = exc.errors()[0] if isinstance(exc, ValidationError) else {"loc": (), "msg": str(exc)}
         where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{path or base_path}: invalid policy value at {where or '?'}: {first['msg']}") from exc
+        raise ConfigError(
+            f"{path or base_path}: invalid policy value at {where or '?'}: {first['msg']}"
+        ) from exc
 
 
 def load_policy(path: Path | None = None) -> Policy:

@@ -25,7 +25,8 @@ def place_key(value: str) -> str:
 class ReferenceData:
     """Known awards, locations and personnel.
 
-    ``locations`` holds ``(building, room)`` pairs; a pair with room ``None`` (or ``""``) makes every room of that
+    ``locations`` holds ``(building, room)`` pairs; a pair with room ``None`` (or ``""``) makes every
+    room of that
     building known. An empty collection means "not provided": no warning is raised for that kind.
     """
 
@@ -35,8 +36,14 @@ class ReferenceData:
     version: str = ""
 
     @classmethod
-    def build(cls, *, awards: Iterable[str] = (), locations: Iterable[tuple[str, str | None]] = (),
-              personnel: Iterable[str] = (), version: str = "") -> ReferenceData:
+    def build(
+        cls,
+        *,
+        awards: Iterable[str] = (),
+        locations: Iterable[tuple[str, str | None]] = (),
+        personnel: Iterable[str] = (),
+        version: str = "",
+    ) -> ReferenceData:
         return cls(
             awards=frozenset(award_key(a) for a in awards if a and a.strip()),
             locations=frozenset((place_key(b), place_key(r) if r else None) for b, r in locations if b),

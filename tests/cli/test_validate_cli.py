@@ -19,8 +19,15 @@ VKEYS = ["row", "field", "code", "severity", "message", "hint", "value", "citati
 
 def labsync(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "app.cli.main", "validate", *args], capture_output=True,
-                          text=True, cwd=ROOT, env=env, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli.main", "validate", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 def write(path: Path, text: str) -> Path:
@@ -28,7 +35,10 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-GOOD = "Container ID,Chemical Name,CAS,Quantity,Unit,Building,Room,Hazard Codes,SDS\nC1,Acetone,67-64-1,4,L,B,1,H225,S1\n"
+GOOD = (
+    "Container ID,Chemical Name,CAS,Quantity,Unit,Building,Room,Hazard Codes,SDS\n"
+    "C1,Acetone,67-64-1,4,L,B,1,H225,S1\n"
+)
 
 
 def test_clean_file_exit_0_and_json_contract(tmp_path: Path) -> None:
@@ -36,8 +46,12 @@ def test_clean_file_exit_0_and_json_contract(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert list(data) == KEYS
-    assert data["rows"] == 1 and data["valid_rows"] == 1 and data["invalid_rows"] == 0
-    assert data["violations"] == [] and data["file_issues"] == [] and data["record_type"] == "chemical_inventory"
+    assert data["rows"] == 1
+    assert data["valid_rows"] == 1
+    assert data["invalid_rows"] == 0
+    assert data["violations"] == []
+    assert data["file_issues"] == []
+    assert data["record_type"] == "chemical_inventory"
     assert proc.stderr == ""
 
 
@@ -46,16 +60,22 @@ def test_violations_exit_1_and_json_shape() -> None:
     proc = labsync(str(sample), "--format", "json", "--as-of", "2026-01-15")
     assert proc.returncode == 1, proc.stderr
     data = json.loads(proc.stdout)
-    assert list(data) == KEYS and data["sheet"] == "Room 2104" and data["rows"] == 16
+    assert list(data) == KEYS
+    assert data["sheet"] == "Room 2104"
+    assert data["rows"] == 16
     assert data["valid_rows"] + data["invalid_rows"] == data["rows"]
     assert all(list(v) == VKEYS for v in data["violations"])
     by_code = {v["code"]: v for v in data["violations"]}
-    assert by_code["CAS_CHECKSUM"]["row"] == 9 and by_code["CAS_CHECKSUM"]["value"] == "108-88-4"
-    assert by_code["FORMULA_ERROR"]["value"] == "#N/A" and by_code["HIDDEN_ROW"]["severity"] == "warning"
+    assert by_code["CAS_CHECKSUM"]["row"] == 9
+    assert by_code["CAS_CHECKSUM"]["value"] == "108-88-4"
+    assert by_code["FORMULA_ERROR"]["value"] == "#N/A"
+    assert by_code["HIDDEN_ROW"]["severity"] == "warning"
 
 
 def test_warnings_only_exit_0(tmp_path: Path) -> None:
-    text = GOOD.replace("Hazard Codes,SDS", "Hazard Codes,SDS,Expiration Date").replace("S1\n", "S1,2020-01-01\n")
+    text = GOOD.replace("Hazard Codes,SDS", "Hazard Codes,SDS,Expiration Date").replace(
+        "S1\n", "S1,2020-01-01\n"
+    )
     proc = labsync(str(write(tmp_path / "w.csv", text)), "--format", "json", "--as-of", "2026-01-15")
     assert proc.returncode == 0
     assert [v["code"] for v in json.loads(proc.stdout)["violations"]] == ["CONTAINER_EXPIRED"]
@@ -73,27 +93,35 @@ def test_text_output(tmp_path: Path) -> None:
     proc = labsync(str(resource_path("samples", "equipment.csv")), "--as-of", "2026-01-15", "--limit", "3")
     assert proc.returncode == 1
     out = proc.stdout
-    assert "DEPRECIATION_MISSING" in out and "Rows:" in out and "FAILED" in out
+    assert "DEPRECIATION_MISSING" in out
+    assert "Rows:" in out
+    assert "FAILED" in out
     assert "more violations not listed" in out
     assert proc.stderr == ""  # no progress bar when stderr is not a terminal
 
 
-@pytest.mark.parametrize(("make", "args", "needle"), [
-    (lambda p: p / "nope.csv", (), "no such file"),
-    (lambda p: write(p / "empty.csv", ""), (), "empty"),
-    (lambda p: (p / "bin.xlsx").write_bytes(os.urandom(2048)) and p / "bin.xlsx", (), "bin.xlsx"),
-    (lambda p: write(p / "ok.csv", GOOD), ("--as-of", "15/01/2026"), "--as-of"),
-    (lambda p: write(p / "ok.csv", GOOD), ("--type", "furniture"), "unknown record type"),
-    (lambda p: write(p / "ok.csv", GOOD), ("--mapping", "/nonexistent/map.json"), "mapping"),
-    (lambda p: write(p / "x.csv", "a,b\n1,2\n"), (), "no header row"),
-])
-def test_unreadable_or_usage_exit_2_one_line(tmp_path: Path, make: object, args: tuple[str, ...],
-                                              needle: str) -> None:
+@pytest.mark.parametrize(
+    ("make", "args", "needle"),
+    [
+        (lambda p: p / "nope.csv", (), "no such file"),
+        (lambda p: write(p / "empty.csv", ""), (), "empty"),
+        (lambda p: (p / "bin.xlsx").write_bytes(os.urandom(2048)) and p / "bin.xlsx", (), "bin.xlsx"),
+        (lambda p: write(p / "ok.csv", GOOD), ("--as-of", "15/01/2026"), "--as-of"),
+        (lambda p: write(p / "ok.csv", GOOD), ("--type", "furniture"), "unknown record type"),
+        (lambda p: write(p / "ok.csv", GOOD), ("--mapping", "/nonexistent/map.json"), "mapping"),
+        (lambda p: write(p / "x.csv", "a,b\n1,2\n"), (), "no header row"),
+    ],
+)
+def test_unreadable_or_usage_exit_2_one_line(
+    tmp_path: Path, make: object, args: tuple[str, ...], needle: str
+) -> None:
     path = make(tmp_path)  # type: ignore[operator]
     proc = labsync(str(path), *args)
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in proc.stderr and needle in lines[0]
+    assert len(lines) == 1
+    assert "Traceback" not in proc.stderr
+    assert needle in lines[0]
     assert proc.stdout == ""
 
 

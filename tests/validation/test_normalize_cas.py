@@ -35,7 +35,9 @@ def test_header_and_enum_keys() -> None:
     assert header_key("CAS No.") == header_key("cas_no") == header_key(" CAS  No ") == "casno"
     assert header_key("Unit Wt./Vol.") == "unitwtvol"
     assert header_key("#") == "#"
-    assert enum_key("Voluntary-Committed") == enum_key("voluntary_committed") == enum_key("VOLUNTARY committed")
+    assert (
+        enum_key("Voluntary-Committed") == enum_key("voluntary_committed") == enum_key("VOLUNTARY committed")
+    )
     assert enum_key("µL") == enum_key("μL") == enum_key("uL".replace("u", "µ"))
 
 
@@ -58,9 +60,13 @@ def test_clean_code_idempotent(text: str) -> None:
 
 def test_cas_examples() -> None:
     assert cas_check_digit("773218") == 5  # water, the example from cas.org
-    assert cas_is_valid("7732-18-5") and not cas_is_valid("7732-18-4")
-    assert cas_is_valid("50-00-0") and cas_is_valid("26628-22-8") and cas_is_valid("9012-36-6")
-    assert not cas_is_well_formed("7732185") and not cas_is_well_formed("1-00-0")
+    assert cas_is_valid("7732-18-5")
+    assert not cas_is_valid("7732-18-4")
+    assert cas_is_valid("50-00-0")
+    assert cas_is_valid("26628-22-8")
+    assert cas_is_valid("9012-36-6")
+    assert not cas_is_well_formed("7732185")
+    assert not cas_is_well_formed("1-00-0")
     assert not cas_is_well_formed("12345678-00-0")
 
 
@@ -79,8 +85,9 @@ def test_transposition_of_adjacent_different_digits_is_caught(head: str, mid: st
     check = cas_check_digit(digits)
     for i in range(len(digits) - 1):
         if digits[i] != digits[i + 1]:
-            swapped = digits[:i] + digits[i + 1] + digits[i] + digits[i + 2:]
-            # weights of neighbours differ by 1, so a swap changes the sum by the digit difference (mod 10 != 0)
+            swapped = digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :]
+            # weights of neighbours differ by 1, so a swap changes the sum by the digit difference (mod
+            # 10 != 0)
             assert cas_check_digit(swapped) != check
 
 
@@ -107,12 +114,17 @@ def test_cell_text_as_excel_shows_it() -> None:
 
     from app.ingest.types import ExcelError
 
-    assert cell_text(123.0) == "123" and cell_text(0.1) == "0.1" and cell_text(7) == "7"
+    assert cell_text(123.0) == "123"
+    assert cell_text(0.1) == "0.1"
+    assert cell_text(7) == "7"
     assert cell_text(dt.datetime(2025, 3, 14)) == "2025-03-14"
     assert cell_text(dt.datetime(2025, 3, 14, 9, 30)) == "2025-03-14 09:30:00"
     assert cell_text(dt.date(2025, 3, 14)) == "2025-03-14"
-    assert cell_text(ExcelError("#N/A")) == "#N/A" and cell_text(None) == "" and cell_text(True) == "TRUE"
-    assert cell_text(Decimal("12.50")) == "12.50" and cell_text("00123") == "00123"
+    assert cell_text(ExcelError("#N/A")) == "#N/A"
+    assert cell_text(None) == ""
+    assert cell_text(True) == "TRUE"
+    assert cell_text(Decimal("12.50")) == "12.50"
+    assert cell_text("00123") == "00123"
 
 
 def test_parse_date_and_decimal() -> None:
@@ -122,16 +134,21 @@ def test_parse_date_and_decimal() -> None:
     assert parse_date("03/04/2025") == dt.date(2025, 3, 4)
     assert parse_date("03/04/2025", "DMY") == dt.date(2025, 4, 3)
     assert parse_date("2025-03-04T10:00") == dt.date(2025, 3, 4)
-    assert parse_date("4-Mar-25") == dt.date(2025, 3, 4) and parse_date("March 4, 2025") == dt.date(2025, 3, 4)
-    assert parse_date("02/30/2025") is None and parse_date("45123") is None
-    assert parse_decimal("1,234.50") == Decimal("1234.50") and parse_decimal("1,23") is None
+    assert parse_date("4-Mar-25") == dt.date(2025, 3, 4)
+    assert parse_date("March 4, 2025") == dt.date(2025, 3, 4)
+    assert parse_date("02/30/2025") is None
+    assert parse_date("45123") is None
+    assert parse_decimal("1,234.50") == Decimal("1234.50")
+    assert parse_decimal("1,23") is None
     assert parse_decimal("$12,500.00", money=True) == Decimal("12500.00")
     assert parse_decimal("(500)", money=True) == Decimal("-500")
     assert parse_decimal("25%", percent=True) == Decimal("25")
-    assert parse_decimal("9e42") is None and parse_decimal("NaN") is None and parse_decimal("Infinity") is None
+    assert parse_decimal("9e42") is None
+    assert parse_decimal("NaN") is None
+    assert parse_decimal("Infinity") is None
 
 
-@given(st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-10**9, max_value=10**9))
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-(10**9), max_value=10**9))
 def test_parse_decimal_round_trips(number: object) -> None:
     text = format(number, "f")
     assert parse_decimal(text) == number

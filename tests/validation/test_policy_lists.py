@@ -1,4 +1,4 @@
-"""The policy's code lists cross-checked against the shared public corpora (read at test time, never copied)."""
+"""The policy's code lists cross-checked against the shared public corpora (read at test time, not copied)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from app.validation.policy import expand_codes, load_policy
 
 def test_policy_is_versioned() -> None:
     policy = load_policy()
-    assert policy.version and policy.effective
+    assert policy.version
+    assert policy.effective
     assert load_policy() is policy  # cached
 
 
@@ -66,24 +67,46 @@ def test_rcra_lists_cover_the_corpus(corpora: Path) -> None:
     by_letter = {letter: {c for c in corpus if c[0] == letter and c[1:].isdigit()} for letter in "DFKPU"}
     assert by_letter["D"] == rcra.d_codes  # D001-D043 exactly
     assert by_letter["F"] == rcra.f_codes  # the 28 F codes exactly
-    assert by_letter["K"] <= rcra.k_codes and by_letter["P"] <= rcra.p_codes and by_letter["U"] <= rcra.u_codes
+    assert by_letter["K"] <= rcra.k_codes
+    assert by_letter["P"] <= rcra.p_codes
+    assert by_letter["U"] <= rcra.u_codes
     # the corpus holds only the start of K/P/U: within that span our lists are identical (no invented numbers)
     for letter, ours in (("K", rcra.k_codes), ("P", rcra.p_codes), ("U", rcra.u_codes)):
         top = max(by_letter[letter])
         assert {c for c in ours if c <= top} == by_letter[letter], letter
     non_numeric = {c for c in corpus if not c[1:].isdigit()}
-    assert {"LABP", "PHRM"} <= non_numeric and {"LABP", "PHRM"} <= rcra.other_federal_codes
+    assert {"LABP", "PHRM"} <= non_numeric
+    assert {"LABP", "PHRM"} <= rcra.other_federal_codes
 
 
 def test_rcra_lists_are_complete_beyond_the_corpus() -> None:
     rcra = load_policy().rcra
     # spot checks across 40 CFR 261.32-261.33 (well past the partial corpus)
-    for code in ("K048", "K088", "K181", "K174", "P075", "P098", "P106", "P205", "U002", "U080", "U122", "U154",
-                 "U220", "U239", "U328", "U359", "U411"):
+    for code in (
+        "K048",
+        "K088",
+        "K181",
+        "K174",
+        "P075",
+        "P098",
+        "P106",
+        "P205",
+        "U002",
+        "U080",
+        "U122",
+        "U154",
+        "U220",
+        "U239",
+        "U328",
+        "U359",
+        "U411",
+    ):
         assert code in rcra.federal, code
     for withdrawn in ("K012", "K064", "K160", "P019", "P025", "U013", "U139", "U202", "U212", "U242"):
         assert withdrawn not in rcra.federal, withdrawn
-    assert len(rcra.k_codes) > 100 and len(rcra.p_codes) > 110 and len(rcra.u_codes) > 220
+    assert len(rcra.k_codes) > 100
+    assert len(rcra.p_codes) > 110
+    assert len(rcra.u_codes) > 220
 
 
 def test_epa_location_codes_cover_the_corpus(corpora: Path) -> None:

@@ -1,4 +1,4 @@
-"""Bundled resources: JSON Schemas up to date, dictionary well formed, samples reproducible and as documented."""
+"""Bundled resources: JSON Schemas up to date, dictionary well formed, samples reproducible and documented."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ TYPES = ["chemical_inventory", "equipment", "waste_manifest", "cost_share", "att
 def test_exported_schema_is_up_to_date(record_type: str) -> None:
     path = resource_path("schemas", f"{record_type}.json")
     assert path.read_text(encoding="utf-8") == schema_text(record_type), (
-        "resources/schemas is stale: run `python -m app.validation.models`")
+        "resources/schemas is stale: run `python -m app.validation.models`"
+    )
     schema = json.loads(path.read_text(encoding="utf-8"))
     required = set(schema.get("required", []))
     assert required == set(load_dictionary().record_type(record_type).required)
@@ -31,21 +32,34 @@ def test_dictionary_types_and_classifications() -> None:
     dictionary = load_dictionary()
     assert list(dictionary.record_types) == TYPES
     for record in dictionary.record_types.values():
-        assert record.citation and record.required
+        assert record.citation
+        assert record.required
         if record.key:
             assert record.key in record.field_names
         for spec in record.fields:
             if spec.type == "enum":
-                assert spec.enum is not None and spec.enum.values
+                assert spec.enum is not None
+                assert spec.enum.values
     units = dictionary.enums["chem_unit"]
-    for spelling, canonical in {"ug": "µg", "mcg": "µg", "uL": "µL", "ml": "mL", "liters": "L", "lbs": "lb",
-                                "Gallons": "gal", "qt": "qt", "oz": "oz", "KG": "kg"}.items():
+    for spelling, canonical in {
+        "ug": "µg",
+        "mcg": "µg",
+        "uL": "µL",
+        "ml": "mL",
+        "liters": "L",
+        "lbs": "lb",
+        "Gallons": "gal",
+        "qt": "qt",
+        "oz": "oz",
+        "KG": "kg",
+    }.items():
         assert units.match(spelling) == canonical, spelling
 
 
 def _load_maker() -> object:
     spec = importlib.util.spec_from_file_location("make_samples", resource_path("samples", "make_samples.py"))
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -55,12 +69,17 @@ def _rows(path: Path) -> list[tuple[object, ...]]:
     with open_table(path) as reader:
         out = []
         for sheet in reader.sheets():
-            out += [(sheet.name, r.number, tuple(r.values), r.hidden, r.merged_columns) for r in reader.rows(sheet.name)]
+            out += [
+                (sheet.name, r.number, tuple(r.values), r.hidden, r.merged_columns)
+                for r in reader.rows(sheet.name)
+            ]
         return out
 
 
-@pytest.mark.parametrize("name", ["chemical_inventory.xlsx", "equipment.csv", "waste_manifest.xlsx",
-                                  "cost_share.csv", "attestation.csv"])
+@pytest.mark.parametrize(
+    "name",
+    ["chemical_inventory.xlsx", "equipment.csv", "waste_manifest.xlsx", "cost_share.csv", "attestation.csv"],
+)
 def test_samples_are_reproducible(tmp_path: Path, name: str) -> None:
     maker = _load_maker()
     builder = getattr(maker, name.replace(".", "_"))
@@ -69,17 +88,48 @@ def test_samples_are_reproducible(tmp_path: Path, name: str) -> None:
 
 
 EXPECTED = {
-    "chemical_inventory.xlsx": {"HIDDEN_ROW", "MERGED_CELL", "FORMULA_ERROR", "CAS_CHECKSUM", "SDS_MISSING",
-                                "VALUE_NOT_ALLOWED", "DUPLICATE_KEY", "CONTAINER_EXPIRED", "DATE_IN_FUTURE",
-                                "GHS_CODE_UNKNOWN", "TYPE_INVALID"},
-    "equipment.csv": {"DEPRECIATION_MISSING", "VALUE_OUT_OF_RANGE", "DATE_IN_FUTURE", "DUPLICATE_KEY",
-                      "TYPE_INVALID", "REQUIRED_MISSING"},
-    "waste_manifest.xlsx": {"ACCUMULATION_EXCEEDED", "QUANTITY_NOT_WHOLE", "MANIFEST_NUMBER_INVALID",
-                            "EPA_ID_INVALID", "RCRA_CODE_UNKNOWN", "VALUE_NOT_ALLOWED"},
-    "cost_share.csv": {"COST_SHARE_EXCEEDS_CAP", "VOLUNTARY_COMMITTED_PROHIBITED", "VALUE_OUT_OF_RANGE",
-                       "VALUE_NOT_ALLOWED"},
-    "attestation.csv": {"CERTIFIED_BEFORE_PERIOD_END", "SALARY_ABOVE_CAP", "TYPE_INVALID", "ATTESTATION_UNSIGNED",
-                        "PERIOD_INVALID"},
+    "chemical_inventory.xlsx": {
+        "HIDDEN_ROW",
+        "MERGED_CELL",
+        "FORMULA_ERROR",
+        "CAS_CHECKSUM",
+        "SDS_MISSING",
+        "VALUE_NOT_ALLOWED",
+        "DUPLICATE_KEY",
+        "CONTAINER_EXPIRED",
+        "DATE_IN_FUTURE",
+        "GHS_CODE_UNKNOWN",
+        "TYPE_INVALID",
+    },
+    "equipment.csv": {
+        "DEPRECIATION_MISSING",
+        "VALUE_OUT_OF_RANGE",
+        "DATE_IN_FUTURE",
+        "DUPLICATE_KEY",
+        "TYPE_INVALID",
+        "REQUIRED_MISSING",
+    },
+    "waste_manifest.xlsx": {
+        "ACCUMULATION_EXCEEDED",
+        "QUANTITY_NOT_WHOLE",
+        "MANIFEST_NUMBER_INVALID",
+        "EPA_ID_INVALID",
+        "RCRA_CODE_UNKNOWN",
+        "VALUE_NOT_ALLOWED",
+    },
+    "cost_share.csv": {
+        "COST_SHARE_EXCEEDS_CAP",
+        "VOLUNTARY_COMMITTED_PROHIBITED",
+        "VALUE_OUT_OF_RANGE",
+        "VALUE_NOT_ALLOWED",
+    },
+    "attestation.csv": {
+        "CERTIFIED_BEFORE_PERIOD_END",
+        "SALARY_ABOVE_CAP",
+        "TYPE_INVALID",
+        "ATTESTATION_UNSIGNED",
+        "PERIOD_INVALID",
+    },
 }
 
 
@@ -87,6 +137,7 @@ EXPECTED = {
 def test_samples_show_their_mistakes(name: str) -> None:
     with open_validation(resource_path("samples", name), as_of=dt.date(2026, 1, 15)) as run:
         found = {v.code for r in run.results() for v in r.violations}
-        assert run.valid_rows > 0 and run.invalid_rows > 0
+        assert run.valid_rows > 0
+        assert run.invalid_rows > 0
     assert found == EXPECTED[name]
     assert name.split(".")[0] == run.record_type

@@ -5,9 +5,11 @@
     {"file", "record_type", "sheet", "rows", "valid_rows", "invalid_rows",
      "file_issues": [violation...], "violations": [violation...]}
 
-where a violation is ``{"row", "field", "code", "severity", "message", "hint", "value", "citation"}`` and ``row`` is
+where a violation is ``{"row", "field", "code", "severity", "message", "hint", "value", "citation"}`` and
+``row`` is
 the row number shown by Excel (for delimited text: the record number, header record = 1). Exit codes: 0 no
-error-severity violation, 1 at least one, 2 unreadable input or usage error. Violations are streamed to a temporary
+error-severity violation, 1 at least one, 2 unreadable input or usage error. Violations are streamed to a
+temporary
 file while the rows are checked, so memory stays flat however many there are.
 """
 
@@ -34,23 +36,42 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "validate",
         help="check a spreadsheet (CSV/TSV/TXT/XLSX) row by row against the data dictionary and policy",
-        description="Check a spreadsheet against LabSync's data dictionary and compliance policy. Exit status: "
+        description="Check a spreadsheet against LabSync's data dictionary and compliance policy. "
+        "Exit status: "
         "0 no errors, 1 errors found, 2 unreadable file or usage error.",
     )
     add_global_options(parser, suppress_default=True)
     parser.add_argument("file", metavar="FILE", help="the spreadsheet to check")
-    parser.add_argument("--type", dest="record_type", metavar="TYPE",
-                        help="record type: chemical_inventory, equipment, waste_manifest, cost_share, attestation "
-                        "(default: told from the headers)")
-    parser.add_argument("--sheet", metavar="NAME", help="worksheet to read (default: the first visible sheet "
-                        "whose header maps the required fields)")
-    parser.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
-                        help="date the sheet is certified as of (default: today)")
+    parser.add_argument(
+        "--type",
+        dest="record_type",
+        metavar="TYPE",
+        help="record type: chemical_inventory, equipment, waste_manifest, cost_share, attestation "
+        "(default: told from the headers)",
+    )
+    parser.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="worksheet to read (default: the first visible sheet whose header maps the required fields)",
+    )
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        metavar="YYYY-MM-DD",
+        help="date the sheet is certified as of (default: today)",
+    )
     parser.add_argument("--mapping", metavar="FILE", help="JSON or TOML file mapping source header -> field")
-    parser.add_argument("--policy", metavar="FILE", help="institution policy file merged over the bundled policy")
+    parser.add_argument(
+        "--policy", metavar="FILE", help="institution policy file merged over the bundled policy"
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    parser.add_argument("--limit", type=int, default=TEXT_LIMIT_DEFAULT, metavar="N",
-                        help=f"text format: list at most N violations (default {TEXT_LIMIT_DEFAULT}; 0 = all)")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=TEXT_LIMIT_DEFAULT,
+        metavar="N",
+        help=f"text format: list at most N violations (default {TEXT_LIMIT_DEFAULT}; 0 = all)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -97,8 +118,15 @@ def run(args: argparse.Namespace) -> int:
     mapping = Path(args.mapping) if args.mapping else None
     out = sys.stdout
     try:
-        with open_validation(path, record_type=args.record_type, sheet=args.sheet, mapping=mapping, as_of=as_of,
-                             policy=policy, progress=progress) as run_:
+        with open_validation(
+            path,
+            record_type=args.record_type,
+            sheet=args.sheet,
+            mapping=mapping,
+            as_of=as_of,
+            policy=policy,
+            progress=progress,
+        ) as run_:
             if args.format == "json":
                 errors = _write_json(run_, path, out)
             else:
@@ -165,13 +193,17 @@ def _write_text(run_: Any, path: Path, out: IO[str], limit: int, as_of: dt.date,
                 out.write(f"{'Row':>7}  {'Field':<20} {'Code':<24} {'Sev':<7} {'Value':<22} Message\n")
                 out.write(f"{'-' * 7}  {'-' * 20} {'-' * 24} {'-' * 7} {'-' * 22} {'-' * 40}\n")
                 header_done = True
-            out.write(f"{violation.row if violation.row is not None else '':>7}  "
-                      f"{_clip(violation.field, 20):<20} {violation.code:<24} {violation.severity.value:<7} "
-                      f"{_clip(violation.value, 22):<22} {violation.message}\n")
+            out.write(
+                f"{violation.row if violation.row is not None else '':>7}  "
+                f"{_clip(violation.field, 20):<20} {violation.code:<24} {violation.severity.value:<7} "
+                f"{_clip(violation.value, 22):<22} {violation.message}\n"
+            )
             shown += 1
     total = sum(counts.values())
     if limit and total > shown:
-        out.write(f"... {total - shown:,} more violations not listed (use --limit 0 or --format json for all)\n")
+        out.write(
+            f"... {total - shown:,} more violations not listed (use --limit 0 or --format json for all)\n"
+        )
     if header_done:
         out.write("\n")
     out.write(f"File:         {path}\n")
@@ -183,7 +215,9 @@ def _write_text(run_: Any, path: Path, out: IO[str], limit: int, as_of: dt.date,
     unmapped = [h for i, h in enumerate(run_.headers) if h and i not in run_.columns]
     if unmapped:
         out.write(f"Not used:     {', '.join(unmapped)}\n")
-    out.write(f"Rows:         {run_.rows_read:,} read, {run_.valid_rows:,} valid, {run_.invalid_rows:,} invalid\n")
+    out.write(
+        f"Rows:         {run_.rows_read:,} read, {run_.valid_rows:,} valid, {run_.invalid_rows:,} invalid\n"
+    )
     for issue in run_.file_issues:
         out.write(f"FILE {issue.code}: {issue.message} {issue.hint}\n")
     if counts:
