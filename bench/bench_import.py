@@ -1,10 +1,14 @@
-"""Import throughput: the same ``Workspace.import_file`` code path on SQLCipher and on plain SQLite, side by side.
+"""Import throughput: the same ``Workspace.import_file`` code path on SQLCipher and on plain SQLite, side by
+side.
 
 Usage: .venv/bin/python bench/bench_import.py [--rows 100000,1000000] [--repeat 1] [--dir /tmp/labsync-bench]
 
-For each size it imports a seeded chemical inventory CSV (bench/_gen.py) into a fresh workspace, once with SQLCipher
-(passphrase key, SQLCipher 4 defaults) and once with plain SQLite (``Workspace.open_plain``; benchmarks only), plus
-a validation-only pass as the floor. Each measurement runs in a fresh subprocess so its peak RSS is its own; runs
+For each size it imports a seeded chemical inventory CSV (bench/_gen.py) into a fresh workspace, once with
+SQLCipher
+(passphrase key, SQLCipher 4 defaults) and once with plain SQLite (``Workspace.open_plain``; benchmarks only),
+plus
+a validation-only pass as the floor. Each measurement runs in a fresh subprocess so its peak RSS is its own;
+runs
 are interleaved so background load hits both stores alike. Prints a markdown table (best of --repeat).
 """
 
@@ -44,10 +48,8 @@ def child(mode: str, csv_path: Path) -> dict[str, float]:
         else:
             from app.workspace import Workspace
 
-            if mode == "sqlcipher":
-                ws = Workspace.open()
-            else:
-                ws = Workspace.open_plain(home / "data" / "plain.db")
+            plain = home / "data" / "plain.db"
+            ws = Workspace.open() if mode == "sqlcipher" else Workspace.open_plain(plain)
             start = time.perf_counter()
             batch = ws.import_file(csv_path)
             seconds = time.perf_counter() - start
@@ -55,15 +57,21 @@ def child(mode: str, csv_path: Path) -> dict[str, float]:
             ws.close()
             db_bytes = sum(p.stat().st_size for p in (home / "data").iterdir())
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-        return {"rows": rows, "seconds": seconds, "rows_per_s": rows / seconds, "peak_rss_mib": rss,
-                "db_mib": db_bytes / 2**20}
+        return {
+            "rows": rows,
+            "seconds": seconds,
+            "rows_per_s": rows / seconds,
+            "peak_rss_mib": rss,
+            "db_mib": db_bytes / 2**20,
+        }
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
 
 def measure(mode: str, csv_path: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--child", mode, str(csv_path)], check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(csv_path)], check=True, capture_output=True, text=True
+    )
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -93,8 +101,11 @@ def main() -> int:
         for _ in range(args.repeat):
             for mode in MODES:
                 result = measure(mode, csv_path)
-                print(f"  {n:>9,} {mode:10} {result['seconds']:7.2f} s {result['rows_per_s']:>9,.0f} rows/s "
-                      f"{result['peak_rss_mib']:6.0f} MiB", file=sys.stderr)
+                print(
+                    f"  {n:>9,} {mode:10} {result['seconds']:7.2f} s {result['rows_per_s']:>9,.0f} rows/s "
+                    f"{result['peak_rss_mib']:6.0f} MiB",
+                    file=sys.stderr,
+                )
                 if mode not in best or result["seconds"] < best[mode]["seconds"]:
                     best[mode] = result
         table.extend((n, mode, best[mode]) for mode in MODES)
@@ -107,8 +118,10 @@ def main() -> int:
         plain = next(x for m_n, m, x in table if m_n == n and m == "sqlite")
         ratio = f"{r['seconds'] / plain['seconds']:.2f}x" if mode != "validate" else "(no store)"
         label = {"validate": "validation only", "sqlite": "plain SQLite", "sqlcipher": "SQLCipher 4"}[mode]
-        print(f"| {n:,} | {label} | {r['seconds']:.2f} | {r['rows_per_s']:,.0f} | {r['peak_rss_mib']:.0f} | "
-              f"{r['db_mib']:.0f} | {ratio} |")
+        print(
+            f"| {n:,} | {label} | {r['seconds']:.2f} | {r['rows_per_s']:,.0f} | {r['peak_rss_mib']:.0f} | "
+            f"{r['db_mib']:.0f} | {ratio} |"
+        )
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Shared state and helpers of :class:`app.workspace.Workspace` (connections, write transactions, row decoding)."""
+"""Shared state and helpers of :class:`app.workspace.Workspace` (connections, write transactions, row
+decoding)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ def dumps(value: Any) -> str:
 
 
 class WorkspaceBase:
-    """Connections: one writer (guarded by a lock; all writes go through :meth:`_write`) and one reader per thread."""
+    """Connections: one writer (guarded by a lock; all writes go through :meth:`_write`) and one reader per
+    thread."""
 
     path: Path
     audit: AuditLog
@@ -208,7 +210,8 @@ class WorkspaceBase:
             part = row_ids[start : start + CHUNK]
             marks = ",".join("?" * len(part))
             sql = (
-                "SELECT v.row_id, v.code, v.severity, v.field, v.value, v.message, t.hint, t.citation, r.row_no "
+                "SELECT v.row_id, v.code, v.severity, v.field, v.value, v.message, t.hint, t.citation, "
+                "r.row_no "
                 "FROM violations v JOIN vtexts t ON t.id = v.text_id JOIN rows r ON r.id = v.row_id "
                 f"WHERE v.row_id IN ({marks}) ORDER BY v.rowid"
             )

@@ -1,7 +1,9 @@
-"""Cell edits: re-validate the row at once, re-check DUPLICATE_KEY for the rows sharing its old and new key, audit.
+"""Cell edits: re-validate the row at once, re-check DUPLICATE_KEY for the rows sharing its old and new key,
+audit.
 
 DUPLICATE_KEY follows the streaming rule: within a batch, the first row (by row number) with a key is fine and
-every later row with the same key carries the violation. An edit touches at most two key groups (the row's old key
+every later row with the same key carries the violation. An edit touches at most two key groups (the row's old
+key
 and its new key); each is looked up through the ``(batch_id, key_hash)`` index, so an edit costs a few indexed
 statements whatever the batch size.
 """
@@ -36,7 +38,8 @@ class EditMixin(WorkspaceBase):
     def undo(self, edit_id: int) -> EditResult:
         """Undo an edit with a compensating edit (the original stays in the history and the audit log).
 
-        Refused when the cell was changed again since (undo the later edit first) or the edit was already undone.
+        Refused when the cell was changed again since (undo the later edit first) or the edit was already
+        undone.
         """
         with self._wlock:
             rec = self._writer.execute(
@@ -119,7 +122,8 @@ class EditMixin(WorkspaceBase):
             single = [v for v in result.violations if v.code != DUPLICATE_KEY]
             if single:
                 conn.executemany(
-                    "INSERT INTO violations (row_id, batch_id, code, severity, field, value, message, text_id) "
+                    "INSERT INTO violations (row_id, batch_id, code, severity, field, value, message, "
+                    "text_id) "
                     "VALUES (?,?,?,?,?,?,?,?)",
                     violation_rows(text_ids, row_id, batch.id, single),
                 )
@@ -131,7 +135,8 @@ class EditMixin(WorkspaceBase):
             now = iso(utc_now())
             edit_id = int(
                 conn.execute(
-                    "INSERT INTO edits (row_id, batch_id, field, before, after, at, undoes) VALUES (?,?,?,?,?,?,?)",
+                    "INSERT INTO edits (row_id, batch_id, field, before, after, at, undoes) VALUES "
+                    "(?,?,?,?,?,?,?)",
                     (row_id, batch.id, field, before, new_value, now, undoes),
                 ).lastrowid
             )
@@ -159,7 +164,8 @@ class EditMixin(WorkspaceBase):
     ) -> set[int]:
         """Make DUPLICATE_KEY right for every row of the batch with ``key``; returns the rows that changed."""
         group = conn.execute(
-            "SELECT id, row_no FROM rows WHERE batch_id = ? AND key_hash = ? AND dup_key = ? ORDER BY row_no, id",
+            "SELECT id, row_no FROM rows WHERE batch_id = ? AND key_hash = ? AND dup_key = ? ORDER BY "
+            "row_no, id",
             (batch.id, key_hash(key), key),
         ).fetchall()
         changed: set[int] = set()
@@ -176,18 +182,21 @@ class EditMixin(WorkspaceBase):
             if should:
                 violation: Violation = checker.duplicate_violation(int(row_no), key)
                 conn.executemany(
-                    "INSERT INTO violations (row_id, batch_id, code, severity, field, value, message, text_id) "
+                    "INSERT INTO violations (row_id, batch_id, code, severity, field, value, message, "
+                    "text_id) "
                     "VALUES (?,?,?,?,?,?,?,?)",
                     violation_rows(text_ids, rid, batch.id, [violation]),
                 )
             else:
                 conn.execute("DELETE FROM violations WHERE row_id = ? AND code = ?", (rid, DUPLICATE_KEY))
             changed.add(int(rid))
-        # rows that lost the key since (edited away) but still carry the violation are handled by their own edit
+        # rows that lost the key since (edited away) but still carry the violation are handled by their own
+        # edit
         return changed
 
     def _refresh_status(self, conn: Connection, batch_id: int, row_ids: list[int]) -> None:
-        """Recount errors/warnings of these rows from the violations table; keep the batch counters in step."""
+        """Recount errors/warnings of these rows from the violations table; keep the batch counters in
+        step."""
         d_invalid = d_warning = 0
         for rid in row_ids:
             old_valid, old_errors, old_warnings = conn.execute(

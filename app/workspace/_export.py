@@ -53,7 +53,8 @@ class ExportMixin(WorkspaceBase):
             yield from self._rows(conn, ids)
 
     def export(self, batch_id: int, path: Path | str, *, fmt: str | None = None) -> int:
-        """Write the batch's rows (current, corrected values) to ``path``; ``fmt`` "csv" or "xlsx" (default: from
+        """Write the batch's rows (current, corrected values) to ``path``; ``fmt`` "csv" or "xlsx" (default:
+        from
         the suffix). Returns the number of rows written; the export is audited with the file's SHA-256."""
         target = Path(path)
         kind = (fmt or target.suffix.lstrip(".")).lower()

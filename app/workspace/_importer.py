@@ -1,6 +1,7 @@
 """Import: stream a validation run into a new batch in one transaction, in bounded memory.
 
-Rows are written with ``executemany`` in chunks; raw values are stored as a compact JSON array in the batch's field
+Rows are written with ``executemany`` in chunks; raw values are stored as a compact JSON array in the batch's
+field
 order (trailing empty fields dropped); violations go to their own table (hints and citations interned in
 ``vtexts``). A crash or a cancel rolls the whole batch back: a batch is either complete or absent.
 """
@@ -111,7 +112,8 @@ def violation_rows(
 
 
 class _NewTexts:
-    """(hint, citation) ids for an import: existing ones preloaded, new ones numbered here and inserted with the
+    """(hint, citation) ids for an import: existing ones preloaded, new ones numbered here and inserted with
+    the
     chunk that first uses them (so only the writer thread touches the connection during the import)."""
 
     def __init__(self, conn: Connection) -> None:
@@ -134,7 +136,8 @@ class _NewTexts:
 class _ChunkWriter:
     """Runs the chunks' ``executemany`` on the writer connection in a helper thread.
 
-    SQLite releases the GIL while it steps, so page encryption and B-tree work overlap the validation of the next
+    SQLite releases the GIL while it steps, so page encryption and B-tree work overlap the validation of the
+    next
     chunk on another core. The queue is bounded (memory stays flat); the caller still owns the transaction and
     joins the thread (``finish``/``abort``) before it commits or rolls back.
     """
@@ -192,7 +195,8 @@ class ImportMixin(WorkspaceBase):
     ) -> BatchSummary:
         """Validate ``path`` and store every row and its results as a new batch (one transaction).
 
-        ``progress(rows_done, bytes_done, bytes_total)`` is passed to the validation run; ``cancel()`` is polled
+        ``progress(rows_done, bytes_done, bytes_total)`` is passed to the validation run; ``cancel()`` is
+        polled
         every chunk and, when true, rolls everything back and raises :class:`ImportCancelled`.
         Raises ``InputFileError`` (exit 2) for unreadable files.
         """

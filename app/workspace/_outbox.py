@@ -1,8 +1,11 @@
 """Outbox and dead-letter quarantine.
 
-``submit`` puts every valid row of a batch into the outbox (PENDING) and leaves every invalid row in quarantine;
-nothing is auto-corrected. Each entry stores its payload (canonical JSON), data classification and idempotency key
-= SHA-256(source identity + canonical payload), computed once here and never recomputed. Submitting an unchanged row
+``submit`` puts every valid row of a batch into the outbox (PENDING) and leaves every invalid row in
+quarantine;
+nothing is auto-corrected. Each entry stores its payload (canonical JSON), data classification and idempotency
+key
+= SHA-256(source identity + canonical payload), computed once here and never recomputed. Submitting an
+unchanged row
 again is a no-op (the key exists); a remediated row has a new payload, so a new key and a new entry, which
 supersedes the row's older unsent (PENDING/RETRY_WAIT) or REJECTED entry.
 
@@ -170,7 +173,8 @@ class OutboxMixin(WorkspaceBase):
         merged: str | None,
         now: str,
     ) -> tuple[str, int, str] | None:
-        """Put one row in the outbox: None when invalid, ("unchanged", 0, key) or ("queued", n_superseded, key)."""
+        """Put one row in the outbox: None when invalid, ("unchanged", 0, key) or ("queued", n_superseded,
+        key)."""
         raw = self._raw_dict(fields, raw_json)
         merged_fields = frozenset(json.loads(merged)) if merged else frozenset()
         result = checker.check_row(row_no, raw, hidden=hidden, merged_fields=merged_fields)
@@ -183,7 +187,8 @@ class OutboxMixin(WorkspaceBase):
             return ("unchanged", 0, key)
         new_id = int(
             conn.execute(
-                "INSERT INTO outbox (row_id, batch_id, record_type, classification, source_identity, payload, "
+                "INSERT INTO outbox (row_id, batch_id, record_type, classification, source_identity, "
+                "payload, "
                 "idempotency_key, state, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
                     row_id,
@@ -372,10 +377,13 @@ class OutboxMixin(WorkspaceBase):
         return [_entry(r) for r in self._reader().execute(sql, (iso(now), int(limit)))]
 
     def begin_send(self, entry_ids: Sequence[int], request_key: str) -> SendAttempt:
-        """Persist the request's Idempotency-Key and move the entries to SENDING, before the first byte is sent.
+        """Persist the request's Idempotency-Key and move the entries to SENDING, before the first byte is
+        sent.
 
-        Calling it again with the same key and entries returns the open attempt (so a retried call is harmless).
-        Raises :class:`OutboxConflict` when an entry is not due (already SENDING/ACKED/REJECTED or superseded).
+        Calling it again with the same key and entries returns the open attempt (so a retried call is
+        harmless).
+        Raises :class:`OutboxConflict` when an entry is not due (already SENDING/ACKED/REJECTED or
+        superseded).
         """
         ids = [int(i) for i in entry_ids]
         if not ids:
@@ -411,7 +419,8 @@ class OutboxMixin(WorkspaceBase):
                 (request_key, now, dumps(ids)),
             )
             conn.executemany(
-                "UPDATE outbox SET state = 'SENDING', request_key = ?, attempts = attempts + 1, updated_at = ? "
+                "UPDATE outbox SET state = 'SENDING', request_key = ?, attempts = attempts + 1, updated_at "
+                "= ? "
                 "WHERE id = ?",
                 [(request_key, now, oid) for oid in ids],
             )
@@ -433,7 +442,8 @@ class OutboxMixin(WorkspaceBase):
         return SendAttempt(request_key, started, entries)
 
     def open_sends(self) -> list[SendAttempt]:
-        """Requests that started and have entries still SENDING (a crash mid-send): resend each with the SAME key."""
+        """Requests that started and have entries still SENDING (a crash mid-send): resend each with the SAME
+        key."""
         conn = self._reader()
         keys = [
             r[0]
@@ -447,9 +457,12 @@ class OutboxMixin(WorkspaceBase):
     def record_results(self, request_key: str, results: Sequence[RecordOutcome]) -> dict[OutboxState, int]:
         """Store the portal's outcomes of a request, each with its audit entry, in one transaction.
 
-        ACKED -> done; REJECTED -> the row goes back to quarantine with the portal's violations; RETRY_WAIT -> due
-        again at ``next_attempt_at`` (now when None). Entries of the request without an outcome stay SENDING and
-        the request stays open (``open_sends`` returns it). An outcome for an entry already resolved is ignored.
+        ACKED -> done; REJECTED -> the row goes back to quarantine with the portal's violations; RETRY_WAIT ->
+        due
+        again at ``next_attempt_at`` (now when None). Entries of the request without an outcome stay SENDING
+        and
+        the request stays open (``open_sends`` returns it). An outcome for an entry already resolved is
+        ignored.
         Returns counts per state applied.
         """
         applied = dict.fromkeys(OutboxState, 0)

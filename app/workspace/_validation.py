@@ -18,7 +18,8 @@ Progress = Callable[[int, int, int], None]
 
 
 class RowChecker(Protocol):
-    """What ``app.validation.engine.RowValidator`` offers (single-row rules, the record key, DUPLICATE_KEY)."""
+    """What ``app.validation.engine.RowValidator`` offers (single-row rules, the record key,
+    DUPLICATE_KEY)."""
 
     @property
     def classification(self) -> str: ...

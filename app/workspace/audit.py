@@ -1,13 +1,16 @@
 """The append-only, hash-chained, HMAC'd audit log.
 
 Each entry (table ``audit``) has: ``seq`` (1, 2, 3, ... without gaps), ``ts`` (UTC, timezone-aware ISO 8601),
-``actor`` (OS user, plus ``portal:<identity>`` when signed in), ``host``, ``app_version``, ``action``, ``entity``,
+``actor`` (OS user, plus ``portal:<identity>`` when signed in), ``host``, ``app_version``, ``action``,
+``entity``,
 ``batch_id``, ``before``/``after`` (canonical JSON text, or hashes for bulk actions), ``idempotency_key``,
 ``prev_hash``, ``entry_hash`` = SHA-256(prev_hash + canonical JSON of the entry's fields) and ``hmac`` =
-HMAC-SHA256(audit key, entry_hash). The first entry's ``prev_hash`` is 64 zeros. The head of the chain (last seq,
+HMAC-SHA256(audit key, entry_hash). The first entry's ``prev_hash`` is 64 zeros. The head of the chain (last
+seq,
 hash, HMAC) is kept in ``meta`` so that cutting entries off the end is detected too.
 
-Entries are appended by :meth:`AuditLog.append` inside the caller's write transaction (the head is read under the
+Entries are appended by :meth:`AuditLog.append` inside the caller's write transaction (the head is read under
+the
 write lock), so a change and its entry commit or roll back together. Triggers refuse UPDATE and DELETE.
 """
 
@@ -163,7 +166,8 @@ class AuditLog:
         )
         head = json.dumps({"seq": seq, "hash": digest, "mac": self._mac(f"head:{seq}:{digest}")})
         conn.execute(
-            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
+            "excluded.value",
             (HEAD_KEY, head),
         )
         return seq
@@ -203,7 +207,8 @@ class AuditLog:
             yield self._entry(row)
 
     def verify(self, *, conn: Connection | None = None) -> VerifyResult:
-        """Check the whole chain: contiguous seqs, prev_hash links, entry hashes, HMACs and the stored head."""
+        """Check the whole chain: contiguous seqs, prev_hash links, entry hashes, HMACs and the stored
+        head."""
         db = conn or self._reader()
         db.execute("BEGIN")  # one snapshot for the entries and the head
         try:

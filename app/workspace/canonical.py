@@ -1,7 +1,8 @@
 """Canonical JSON and the idempotency key.
 
 The canonical form is what gets hashed (idempotency keys, audit entries), so it must never change:
-sorted keys, compact separators, Unicode NFC for every string (keys and values), ``Decimal``/``date``/``datetime``
+sorted keys, compact separators, Unicode NFC for every string (keys and values),
+``Decimal``/``date``/``datetime``
 as strings (``str(Decimal)``, ISO 8601), sets and tuples as lists, UTF-8 without ASCII escaping.
 """
 

@@ -3,8 +3,10 @@
 Order of precedence when a workspace is opened:
 
 1. A passphrase given by the caller, or ``LABSYNC_PASSPHRASE``: it is used and the keyring is never consulted
-   (automation, tests). It is stretched exactly as SQLCipher 4 does (PBKDF2-HMAC-SHA512, 256,000 iterations, with
-   the 16-byte salt at the start of the database file), so the ``sqlcipher`` shell opens the file with the same
+   (automation, tests). It is stretched exactly as SQLCipher 4 does (PBKDF2-HMAC-SHA512, 256,000 iterations,
+   with
+   the 16-byte salt at the start of the database file), so the ``sqlcipher`` shell opens the file with the
+   same
    passphrase; we derive the key once and give every connection the raw key, so extra reader connections cost
    nothing.
 2. The OS keyring (Windows Credential Manager, macOS Keychain, Secret Service, KWallet): on first use a random
@@ -14,13 +16,16 @@ Order of precedence when a workspace is opened:
 3. No usable keyring: an interactive prompt (``getpass``) when stdin is a terminal, else a :class:`UserError`
    telling the user to set ``LABSYNC_PASSPHRASE``.
 
-The audit chain's HMAC key is a random 256-bit key created with the workspace. It is stored in the database only
+The audit chain's HMAC key is a random 256-bit key created with the workspace. It is stored in the database
+only
 wrapped (XOR) with a key-encryption key derived by HKDF-SHA256 from the database key, never in clear. Rekeying
-re-wraps it, so the chain's HMACs stay valid. Holding the database key therefore also gives the audit key: the HMAC
+re-wraps it, so the chain's HMACs stay valid. Holding the database key therefore also gives the audit key: the
+HMAC
 detects a rewritten chain by anyone who can read the file without the key material (e.g. a restored or copied
 file edited with another key), not a forger who holds the key.
 
-Nothing here logs a key or a passphrase, and no exception message contains one. :class:`DbKey` hides its bytes from
+Nothing here logs a key or a passphrase, and no exception message contains one. :class:`DbKey` hides its bytes
+from
 ``repr``.
 """
 

@@ -72,7 +72,8 @@ class BatchSummary:
 
 @dataclass(frozen=True)
 class StoredRow:
-    """One stored row: ``raw`` maps canonical field -> text as shown/edited; violations as of the last check."""
+    """One stored row: ``raw`` maps canonical field -> text as shown/edited; violations as of the last
+    check."""
 
     id: int
     batch_id: int
@@ -191,7 +192,8 @@ class RecordOutcome:
     """The portal's answer for one outbox entry of a request (the entry of ``entry_id``).
 
     ``state`` is ACKED, REJECTED (with the portal's ``violations``) or RETRY_WAIT (due again at
-    ``next_attempt_at``; now when None). ``record_id`` is the portal's id for an accepted record; ``error`` a short
+    ``next_attempt_at``; now when None). ``record_id`` is the portal's id for an accepted record; ``error`` a
+    short
     reason for a RETRY_WAIT (never a secret). ``idempotency_key``, when given, must match the entry's.
     """
 

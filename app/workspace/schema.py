@@ -1,7 +1,8 @@
 """The workspace schema: a list of forward migrations; ``PRAGMA user_version`` holds the version applied.
 
 Never edit a released migration: append a new one. Each migration runs in its own ``BEGIN IMMEDIATE``
-transaction together with the ``user_version`` bump and its audit entry, so a crash leaves the previous version.
+transaction together with the ``user_version`` bump and its audit entry, so a crash leaves the previous
+version.
 
 v1  batches, rows, violations (+ interned texts), edits, meta, the append-only audit log
 v2  outbox and send attempts (idempotency keys, states, classification)

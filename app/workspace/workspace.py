@@ -1,6 +1,7 @@
 """The workspace: one SQLCipher 4 database per profile (``current_paths().workspace_db``).
 
-Opening unlocks (see :mod:`app.workspace.keys`), migrates forward, unwraps the audit key. All writes go through
+Opening unlocks (see :mod:`app.workspace.keys`), migrates forward, unwraps the audit key. All writes go
+through
 one writer connection (``BEGIN IMMEDIATE``; a lock serializes threads); reads use one connection per thread,
 so in WAL mode a reader (the GUI thread) is never blocked by a long write (an import).
 """
@@ -50,7 +51,8 @@ AUDIT_KEY_PENDING = "audit_key_pending"
 
 
 class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
-    """See docs/architecture.md (workspace contract). Use :meth:`open`; close with :meth:`close` or ``with``."""
+    """See docs/architecture.md (workspace contract). Use :meth:`open`; close with :meth:`close` or
+    ``with``."""
 
     # --- opening --------------------------------------------------------------------------------------------
 
@@ -65,7 +67,8 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
         prompt: Prompt | None = None,
         validation: ValidationBackend | None = None,
     ) -> Workspace:
-        """Open (creating when ``create``) the profile's workspace. :class:`UnlockError` on a wrong key, the file
+        """Open (creating when ``create``) the profile's workspace. :class:`UnlockError` on a wrong key, the
+        file
         untouched. ``passphrase`` overrides ``LABSYNC_PASSPHRASE``; ``prompt`` replaces getpass (tests)."""
         paths = paths or current_paths()
         return cls.open_path(
@@ -257,7 +260,8 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
         return sql, params
 
     def row_count(self, batch_id: int, *, only_invalid: bool = False, search: str | None = None) -> int:
-        """Rows of the batch (invalid only, and/or containing ``search`` in any cell, case-insensitive ASCII)."""
+        """Rows of the batch (invalid only, and/or containing ``search`` in any cell, case-insensitive
+        ASCII)."""
         if not search:
             batch = self.batch(batch_id)
             return batch.invalid_count if only_invalid else batch.row_count
@@ -327,7 +331,8 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
     def rekey(self, new_passphrase: str | None) -> str:
         """Re-encrypt with a new key: a passphrase, or (None) a new random key kept in the OS keyring.
 
-        The old key stops working. The audit key is re-wrapped, the change audited. Interrupted rekeys are finished
+        The old key stops working. The audit key is re-wrapped, the change audited. Interrupted rekeys are
+        finished
         or rolled back on the next open (the keyring keeps the pending key until the database has switched).
         Returns the new key source ("passphrase" or "keyring").
         """
@@ -383,7 +388,8 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
         return new_key.source
 
     def backup(self, path: Path | str) -> dict[str, Any]:
-        """Write an encrypted (same key), verified checkpoint to ``path`` (atomically; refuses to overwrite the
+        """Write an encrypted (same key), verified checkpoint to ``path`` (atomically; refuses to overwrite
+        the
         workspace itself). Verified: cipher page HMACs, SQLite integrity and the audit chain."""
         target = Path(path).expanduser().resolve()
         if target == self.path.resolve():
@@ -462,7 +468,8 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
         prompt: Prompt | None = None,
         validation: ValidationBackend | None = None,
     ) -> Workspace:
-        """Replace the profile's workspace with ``backup`` after checking it (key, page HMACs, integrity, audit
+        """Replace the profile's workspace with ``backup`` after checking it (key, page HMACs, integrity,
+        audit
         chain). The current file is kept as ``workspace.db.before-restore-<UTC time>``. Close any open
         workspace on this profile first. Returns the restored workspace, opened (and migrated)."""
         source = Path(backup).expanduser()

@@ -1,6 +1,7 @@
 """Child process for the crash tests: works on the workspace and logs each committed step, until SIGKILLed.
 
-argv: csv_path journal_path seed. Each line of the journal is written (and fsynced) right after the step it names
+argv: csv_path journal_path seed. Each line of the journal is written (and fsynced) right after the step it
+names
 committed, so the parent knows a lower bound of what must be in the database.
 """
 
@@ -15,9 +16,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from fakes import FakeValidation  # noqa: E402
+from fakes import FakeValidation
 
-from app.workspace import OutboxState, RecordOutcome, Workspace  # noqa: E402
+from app.workspace import OutboxState, RecordOutcome, Workspace
 
 
 def main() -> None:
@@ -57,9 +58,16 @@ def main() -> None:
                 key = f"req-{seed}-{step}"
                 ws.begin_send([e.id for e in due], key)
                 log(f"send {key}")
-                ws.record_results(key, [RecordOutcome(e.id, rng.choice([OutboxState.ACKED, OutboxState.REJECTED,
-                                                                          OutboxState.RETRY_WAIT]))
-                                        for e in due])
+                ws.record_results(
+                    key,
+                    [
+                        RecordOutcome(
+                            e.id,
+                            rng.choice([OutboxState.ACKED, OutboxState.REJECTED, OutboxState.RETRY_WAIT]),
+                        )
+                        for e in due
+                    ],
+                )
                 log(f"results {key}")
 
 

@@ -1,4 +1,5 @@
-"""Workspace test fixtures: a real SQLCipher workspace in the test's LABSYNC_HOME, with the fake validation."""
+"""Workspace test fixtures: a real SQLCipher workspace in the test's LABSYNC_HOME, with the fake
+validation."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fakes import FakeValidation, write_csv  # noqa: E402
+from fakes import FakeValidation, write_csv
 
-from app.workspace import Workspace  # noqa: E402
+from app.workspace import Workspace
 
 ROWS = [
     ("7732-18-5", "Water", "1"),

@@ -1,6 +1,7 @@
 """A small, deterministic validation backend for workspace tests (independent of the real rule set).
 
-Record type ``chem`` (classification OSHA_INVENTORY): fields cas, name, qty. Rules: CAS_FORMAT (error) when cas
+Record type ``chem`` (classification OSHA_INVENTORY): fields cas, name, qty. Rules: CAS_FORMAT (error) when
+cas
 does not look like a CAS number, NAME_MISSING (error) when name is empty, QTY_NOT_NUMBER (warning) when qty is
 not an integer; the key is the CAS number; DUPLICATE_KEY (error) on every later row with a key seen before.
 """

@@ -1,4 +1,5 @@
-"""Audit-chain tamper detection (via ``labsync audit verify``), outbox states, idempotency keys, quarantine."""
+"""Audit-chain tamper detection (via ``labsync audit verify``), outbox states, idempotency keys,
+quarantine."""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ def _verify(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 
 def test_intact_log_verifies(history: int, capsys: pytest.CaptureFixture[str]) -> None:
     code, text = _verify(capsys)
-    assert code == 0 and text.startswith(f"audit log intact: {history} entries")
+    assert code == 0
+    assert text.startswith(f"audit log intact: {history} entries")
 
 
 DROP = ("DROP TRIGGER audit_no_update", "DROP TRIGGER audit_no_delete")
@@ -62,25 +64,50 @@ DROP = ("DROP TRIGGER audit_no_update", "DROP TRIGGER audit_no_delete")
 @pytest.mark.parametrize(
     ("statements", "bad"),
     [
-        pytest.param(("UPDATE audit SET after = '{\"value\":\"forged\"}' WHERE seq = 5",), 5, id="modify"),
-        pytest.param(("UPDATE audit SET ts = '2020-01-01T00:00:00.000000+00:00' WHERE seq = 3",), 3,
-                     id="modify-timestamp"),
+        pytest.param(('UPDATE audit SET after = \'{"value":"forged"}\' WHERE seq = 5',), 5, id="modify"),
+        pytest.param(
+            ("UPDATE audit SET ts = '2020-01-01T00:00:00.000000+00:00' WHERE seq = 3",),
+            3,
+            id="modify-timestamp",
+        ),
         pytest.param(("DELETE FROM audit WHERE seq = 4",), 4, id="delete-middle"),
-        pytest.param(("DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)",), "last", id="delete-last"),
+        pytest.param(
+            ("DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)",), "last", id="delete-last"
+        ),
         pytest.param(("DELETE FROM audit WHERE seq = 1",), 1, id="delete-first"),
-        pytest.param(("UPDATE audit SET seq = seq + 1000 WHERE seq >= 6", "UPDATE audit SET seq = seq - 999 WHERE "
-                      "seq >= 1006", "INSERT INTO audit SELECT 6, ts, actor, host, app_version, 'edit', entity, "
-                      "batch_id, before, after, idempotency_key, prev_hash, entry_hash, hmac FROM audit WHERE "
-                      "seq = 5"), 6, id="insert"),
-        pytest.param(("UPDATE audit SET seq = -1 WHERE seq = 5", "UPDATE audit SET seq = 5 WHERE seq = 6",
-                      "UPDATE audit SET seq = 6 WHERE seq = -1"), 5, id="reorder"),
-        pytest.param(("INSERT INTO audit SELECT max(seq) + 1, ts, actor, host, app_version, action, entity, "
-                      "batch_id, before, after, idempotency_key, entry_hash, entry_hash, hmac FROM audit",),
-                     "append", id="append"),
+        pytest.param(
+            (
+                "UPDATE audit SET seq = seq + 1000 WHERE seq >= 6",
+                "UPDATE audit SET seq = seq - 999 WHERE seq >= 1006",
+                "INSERT INTO audit SELECT 6, ts, actor, host, app_version, 'edit', entity, "
+                "batch_id, before, after, idempotency_key, prev_hash, entry_hash, hmac FROM audit WHERE "
+                "seq = 5",
+            ),
+            6,
+            id="insert",
+        ),
+        pytest.param(
+            (
+                "UPDATE audit SET seq = -1 WHERE seq = 5",
+                "UPDATE audit SET seq = 5 WHERE seq = 6",
+                "UPDATE audit SET seq = 6 WHERE seq = -1",
+            ),
+            5,
+            id="reorder",
+        ),
+        pytest.param(
+            (
+                "INSERT INTO audit SELECT max(seq) + 1, ts, actor, host, app_version, action, entity, "
+                "batch_id, before, after, idempotency_key, entry_hash, entry_hash, hmac FROM audit",
+            ),
+            "append",
+            id="append",
+        ),
     ],
 )
-def test_tampering_is_detected(history: int, statements: tuple[str, ...], bad: int | str,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_tampering_is_detected(
+    history: int, statements: tuple[str, ...], bad: int | str, capsys: pytest.CaptureFixture[str]
+) -> None:
     _sql(*DROP, *statements)
     code, text = _verify(capsys)
     expected = {"last": history, "append": history + 1}.get(str(bad), bad)
@@ -88,7 +115,9 @@ def test_tampering_is_detected(history: int, statements: tuple[str, ...], bad: i
     assert text.startswith(f"audit log broken at entry {expected}:"), text
 
 
-def test_rewritten_chain_without_the_hmac_key_is_detected(history: int, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rewritten_chain_without_the_hmac_key_is_detected(
+    history: int, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Recompute every entry_hash after a modification (what a forger without the audit key can do)."""
     from sqlcipher3 import dbapi2
 
@@ -103,11 +132,14 @@ def test_rewritten_chain_without_the_hmac_key_is_detected(history: int, capsys: 
     for row in conn.execute(f"SELECT {', '.join(COLUMNS)} FROM audit ORDER BY seq").fetchall():
         fields = dict(zip(COLUMNS, row, strict=True))
         digest = entry_hash(prev, {k: fields[k] for k in FIELDS})
-        conn.execute("UPDATE audit SET prev_hash = ?, entry_hash = ? WHERE seq = ?", (prev, digest, fields["seq"]))
+        conn.execute(
+            "UPDATE audit SET prev_hash = ?, entry_hash = ? WHERE seq = ?", (prev, digest, fields["seq"])
+        )
         prev = digest
     conn.close()
     code, text = _verify(capsys)
-    assert code == 1 and text.startswith("audit log broken at entry 7: HMAC"), text
+    assert code == 1
+    assert text.startswith("audit log broken at entry 7: HMAC"), text
 
 
 def test_audit_is_append_only_by_trigger(ws: Workspace) -> None:
@@ -122,17 +154,21 @@ def test_audit_export(history: int, tmp_path: Path, capsys: pytest.CaptureFixtur
     out = tmp_path / "audit.jsonl"
     assert main(["audit", "export", "--format", "jsonl", "-o", str(out)]) == 0
     lines = [json.loads(x) for x in out.read_text().splitlines()]
-    assert len(lines) == history and lines[0]["seq"] == 1 and "hmac" in lines[0]
+    assert len(lines) == history
+    assert lines[0]["seq"] == 1
+    assert "hmac" in lines[0]
     assert lines[0]["ts"].endswith("+00:00")
     assert main(["audit", "export", "--format", "csv", "--since", "2999-01-01"]) == 0
     assert capsys.readouterr().out.strip().splitlines()[0].startswith("seq,ts,actor")
 
 
-# --- outbox ------------------------------------------------------------------------------------------------------
+# --- outbox
+# ------------------------------------------------------------------------------------------------------
 
 
-def test_submit_queues_valid_rows_and_keeps_invalid_in_quarantine(ws: Workspace,
-                                                                  make_csv: Callable[..., Path]) -> None:
+def test_submit_queues_valid_rows_and_keeps_invalid_in_quarantine(
+    ws: Workspace, make_csv: Callable[..., Path]
+) -> None:
     batch = ws.import_file(make_csv())
     summary = ws.submit(batch.id)
     assert (summary.queued, summary.quarantined, summary.unchanged) == (3, 2, 0)
@@ -153,13 +189,13 @@ def test_remediated_row_gets_a_new_key_and_supersedes(ws: Workspace, make_csv: C
     batch = ws.import_file(make_csv())
     ws.submit(batch.id)
     ids = ws.row_ids(batch.id)
-    old = [e for e in ws.outbox() if e.row_id == ids[0]][0]
+    old = next(e for e in ws.outbox() if e.row_id == ids[0])
     ws.edit_cell(ids[0], "name", "Water, deionized")
     ws.edit_cell(ids[2], "cas", "50-00-0")
     ws.edit_cell(ids[2], "name", "Formaldehyde")
     summary = ws.submit(batch.id)
     assert (summary.queued, summary.superseded, summary.quarantined) == (2, 1, 1)
-    new = [e for e in ws.outbox() if e.row_id == ids[0]][0]
+    new = next(e for e in ws.outbox() if e.row_id == ids[0])
     assert new.idempotency_key != old.idempotency_key
     assert ws.outbox_entry(old.id).superseded_by == new.id
     assert old.id not in [e.id for e in ws.due_outbox(100, dt.datetime.now(dt.UTC))]
@@ -183,18 +219,31 @@ def test_send_cycle_and_crash_recovery(ws: Workspace, make_csv: Callable[..., Pa
     ws2 = Workspace.open(validation=FakeValidation())
     try:
         [open_send] = ws2.open_sends()
-        assert open_send.request_key == "req-1" and len(open_send.entries) == 3
+        assert open_send.request_key == "req-1"
+        assert len(open_send.entries) == 3
         later = now + dt.timedelta(minutes=5)
         viol = Violation("PORTAL_UNKNOWN_ROOM", Severity.ERROR, None, "name", None, "unknown", "", "")
-        applied = ws2.record_results("req-1", [
-            RecordOutcome(due[0].id, OutboxState.ACKED, record_id="P-1"),
-            RecordOutcome(due[1].id, OutboxState.REJECTED, violations=[viol]),
-            RecordOutcome(due[2].id, OutboxState.RETRY_WAIT, next_attempt_at=later, error="HTTP 503"),
-        ])
-        assert applied[OutboxState.ACKED] == applied[OutboxState.REJECTED] == applied[OutboxState.RETRY_WAIT] == 1
+        applied = ws2.record_results(
+            "req-1",
+            [
+                RecordOutcome(due[0].id, OutboxState.ACKED, record_id="P-1"),
+                RecordOutcome(due[1].id, OutboxState.REJECTED, violations=[viol]),
+                RecordOutcome(due[2].id, OutboxState.RETRY_WAIT, next_attempt_at=later, error="HTTP 503"),
+            ],
+        )
+        assert (
+            applied[OutboxState.ACKED]
+            == applied[OutboxState.REJECTED]
+            == applied[OutboxState.RETRY_WAIT]
+            == 1
+        )
         assert ws2.open_sends() == []
         counts = ws2.outbox_counts()
-        assert (counts[OutboxState.ACKED], counts[OutboxState.REJECTED], counts[OutboxState.RETRY_WAIT]) == (1, 1, 1)
+        assert (counts[OutboxState.ACKED], counts[OutboxState.REJECTED], counts[OutboxState.RETRY_WAIT]) == (
+            1,
+            1,
+            1,
+        )
         assert ws2.due_outbox(10, now) == []
         assert [e.id for e in ws2.due_outbox(10, later)] == [due[2].id]
         rejected = [r for r in ws2.quarantine(batch.id) if r.outbox_state is OutboxState.REJECTED]
@@ -204,7 +253,8 @@ def test_send_cycle_and_crash_recovery(ws: Workspace, make_csv: Callable[..., Pa
             ws2.retry(due[1].id)
         ws2.edit_cell(due[1].row_id, "name", "Ethanol (room fixed)")
         new = ws2.retry(due[1].id)
-        assert new.state is OutboxState.PENDING and new.idempotency_key != due[1].idempotency_key
+        assert new.state is OutboxState.PENDING
+        assert new.idempotency_key != due[1].idempotency_key
         assert ws2.retry(due[2].id).next_attempt_at is not None  # RETRY_WAIT -> due now
         actions = [e.action for e in ws2.audit.entries()]
         assert {"send", "ack", "reject", "retry_wait", "retry"} <= set(actions)
@@ -233,8 +283,9 @@ def test_record_results_accepts_duck_typed_outcomes(ws: Workspace, make_csv: Cal
     assert ws.outbox_entry(entry.id).portal_ref == "P-9"
 
 
-def test_cli_submit_outbox_quarantine_retry(labsync_home: Path, fake_cli: None, make_csv: Callable[..., Path],
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_submit_outbox_quarantine_retry(
+    labsync_home: Path, fake_cli: None, make_csv: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["import", str(make_csv())]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1] == "1"
@@ -251,17 +302,27 @@ def test_cli_submit_outbox_quarantine_retry(labsync_home: Path, fake_cli: None, 
     assert [r["row"] for r in shown["rows"]] == [4, 5]
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text() | st.decimals(allow_nan=False,
-                    allow_infinity=False) | st.dates(),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
-                    max_leaves=10))
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.text()
+        | st.decimals(allow_nan=False, allow_infinity=False)
+        | st.dates(),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+        max_leaves=10,
+    )
+)
 def test_canonical_json_is_stable(value: object) -> None:
     text = canonical_json(value)
     assert canonical_json(json.loads(text)) == text  # a fixed point: re-canonicalizing changes nothing
 
 
 def test_canonical_json_rules() -> None:
-    assert canonical_json({"b": Decimal("1.50"), "a": dt.date(2026, 1, 2), "c": "e\u0301"}) == \
-        '{"a":"2026-01-02","b":"1.50","c":"\u00e9"}'
+    assert (
+        canonical_json({"b": Decimal("1.50"), "a": dt.date(2026, 1, 2), "c": "e\u0301"})
+        == '{"a":"2026-01-02","b":"1.50","c":"\u00e9"}'
+    )
     assert idempotency_key("s", {"x": 1}) == idempotency_key("s", {"x": 1})
     assert idempotency_key("s", {"x": 1}) != idempotency_key("t", {"x": 1})

@@ -36,15 +36,19 @@ def _check(ws: Workspace, journal: list[str]) -> None:
     # every batch is complete or absent
     for batch in ws.batches():
         n, invalid, warn_only = conn.execute(
-            "SELECT count(*), sum(valid = 0), sum(valid = 1 AND warning_count > 0) FROM rows WHERE batch_id = ?",
-            (batch.id,)).fetchone()
+            "SELECT count(*), sum(valid = 0), sum(valid = 1 AND warning_count > 0) FROM rows WHERE batch_id "
+            "= ?",
+            (batch.id,),
+        ).fetchone()
         assert n == batch.row_count > 0
         assert (invalid or 0) == batch.invalid_count
         assert (warn_only or 0) == batch.warning_rows
     # row status agrees with the violations table
     bad = conn.execute(
-        "SELECT count(*) FROM rows r WHERE r.error_count <> (SELECT count(*) FROM violations v WHERE v.row_id = r.id "
-        "AND v.severity = 'error') OR r.valid <> (r.error_count = 0)").fetchone()[0]
+        "SELECT count(*) FROM rows r WHERE r.error_count <> (SELECT count(*) FROM violations v WHERE "
+        "v.row_id = r.id "
+        "AND v.severity = 'error') OR r.valid <> (r.error_count = 0)"
+    ).fetchone()[0]
     assert bad == 0
     # everything the child logged as committed is there
     batch_ids = {b.id: b.row_count for b in ws.batches()}
@@ -56,8 +60,12 @@ def _check(ws: Workspace, journal: list[str]) -> None:
         elif kind == "edit":
             assert int(rest[0]) in edit_ids
         elif kind == "results":
-            assert conn.execute("SELECT finished_at FROM send_attempts WHERE request_key = ?",
-                                (rest[0],)).fetchone()[0] is not None
+            assert (
+                conn.execute(
+                    "SELECT finished_at FROM send_attempts WHERE request_key = ?", (rest[0],)
+                ).fetchone()[0]
+                is not None
+            )
         elif kind == "send":
             assert conn.execute("SELECT 1 FROM send_attempts WHERE request_key = ?", (rest[0],)).fetchone()
     # each change has exactly its audit entry (nothing logged for a rolled-back change)
@@ -65,10 +73,14 @@ def _check(ws: Workspace, journal: list[str]) -> None:
     assert audit.get("edit", 0) == len(edit_ids)
     assert audit.get("import", 0) == len(batch_ids)
     assert audit.get("send", 0) == conn.execute("SELECT count(*) FROM send_attempts").fetchone()[0]
-    assert audit.get("ack", 0) == conn.execute("SELECT count(*) FROM outbox WHERE state = 'ACKED'").fetchone()[0]
+    assert (
+        audit.get("ack", 0) == conn.execute("SELECT count(*) FROM outbox WHERE state = 'ACKED'").fetchone()[0]
+    )
     # SENDING only inside open attempts (resendable with the same key)
-    orphan = conn.execute("SELECT count(*) FROM outbox o WHERE state = 'SENDING' AND NOT EXISTS (SELECT 1 FROM "
-                          "send_attempts s WHERE s.request_key = o.request_key AND s.finished_at IS NULL)").fetchone()
+    orphan = conn.execute(
+        "SELECT count(*) FROM outbox o WHERE state = 'SENDING' AND NOT EXISTS (SELECT 1 FROM "
+        "send_attempts s WHERE s.request_key = o.request_key AND s.finished_at IS NULL)"
+    ).fetchone()
     assert orphan[0] == 0
     result = ws.audit.verify()
     assert result.ok, result.describe()
@@ -81,8 +93,12 @@ def _run(tmp_path: Path, rounds: int, rows: int, seed: int) -> None:
     rng = random.Random(seed)
     kills = 0
     for i in range(rounds):
-        child = subprocess.Popen([sys.executable, str(CHILD), str(data), str(journal), str(seed * 1000 + i)],
-                                 env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        child = subprocess.Popen(
+            [sys.executable, str(CHILD), str(data), str(journal), str(seed * 1000 + i)],
+            env=os.environ.copy(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         time.sleep(rng.uniform(0.4, 2.5))
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)

@@ -1,4 +1,5 @@
-"""Keys, permissions, encryption at rest, wrong keys, rekey, backup/restore, migrations -- on real SQLCipher files."""
+"""Keys, permissions, encryption at rest, wrong keys, rekey, backup/restore, migrations -- on real SQLCipher
+files."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
     backend = MemoryKeyring()
     monkeypatch.delenv("LABSYNC_PASSPHRASE", raising=False)
     monkeypatch.setattr(keys_mod, "usable_keyring", lambda: backend)
-    yield backend
+    return backend
 
 
 def test_files_are_private_and_encrypted_at_rest(ws: Workspace, make_csv: Callable[..., Path]) -> None:
@@ -93,8 +94,8 @@ def test_files_are_private_and_encrypted_at_rest(ws: Workspace, make_csv: Callab
 
 def test_encrypted_at_rest_with_the_real_validation(labsync_home: Path, tmp_path: Path) -> None:
     try:
-        from app.validation.engine import open_validation  # noqa: F401
         import bench._gen as gen
+        from app.validation.engine import open_validation  # noqa: F401
     except Exception as exc:  # pragma: no cover - only while the engine is being written
         pytest.skip(f"real validation not importable: {exc}")
     path = gen.write_chemical_csv(tmp_path / "chem.csv", 300, seed=7)
@@ -108,8 +109,9 @@ def test_encrypted_at_rest_with_the_real_validation(labsync_home: Path, tmp_path
     _assert_no_clear_text(current_paths().workspace_db, needles)
 
 
-def test_wrong_key_is_refused_and_file_unchanged(labsync_home: Path, make_csv: Callable[..., Path],
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_wrong_key_is_refused_and_file_unchanged(
+    labsync_home: Path, make_csv: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     with Workspace.open(validation=FakeValidation()) as ws:
         ws.import_file(make_csv())
     db = current_paths().workspace_db
@@ -136,7 +138,9 @@ def test_passphrase_is_sqlciphers_own_kdf(ws: Workspace) -> None:
     conn.close()
 
 
-def test_env_passphrase_never_touches_the_keyring(monkeypatch: pytest.MonkeyPatch, labsync_home: Path) -> None:
+def test_env_passphrase_never_touches_the_keyring(
+    monkeypatch: pytest.MonkeyPatch, labsync_home: Path
+) -> None:
     monkeypatch.setattr(keys_mod, "usable_keyring", lambda: ExplodingKeyring())
     Workspace.open(validation=FakeValidation()).close()
 
@@ -178,7 +182,8 @@ def test_plaintext_and_fail_backends_are_refused(monkeypatch: pytest.MonkeyPatch
 
 def test_db_key_repr_hides_secrets() -> None:
     key = keys_mod.key_from_passphrase("hunter2", Path("/nonexistent/db"))
-    assert key.raw.hex() not in repr(key) and "hunter2" not in repr(key)
+    assert key.raw.hex() not in repr(key)
+    assert "hunter2" not in repr(key)
 
 
 def test_rekey_with_passphrase(ws: Workspace, make_csv: Callable[..., Path]) -> None:
@@ -198,7 +203,8 @@ def test_rekey_to_keyring_and_back(memory_keyring: MemoryKeyring, make_csv: Call
         ws.import_file(make_csv())
         old = dict(memory_keyring.store)
         assert ws.rekey(None) == "keyring"
-    assert memory_keyring.store != old and len(memory_keyring.store) == 1
+    assert memory_keyring.store != old
+    assert len(memory_keyring.store) == 1
     with Workspace.open(validation=FakeValidation()) as ws:
         assert ws.audit.verify().ok
         ws.rekey("now a passphrase")
@@ -207,7 +213,9 @@ def test_rekey_to_keyring_and_back(memory_keyring: MemoryKeyring, make_csv: Call
         assert ws.audit.verify().ok
 
 
-def test_rekey_cli(labsync_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rekey_cli(
+    labsync_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["workspace", "info"]) == 0
     monkeypatch.setenv("LABSYNC_NEW_PASSPHRASE", "cli new passphrase")
     assert main(["workspace", "rekey"]) == 0
@@ -237,8 +245,9 @@ def test_backup_and_restore(ws: Workspace, make_csv: Callable[..., Path], tmp_pa
     assert len(kept) == 1
 
 
-def test_restore_refuses_a_backup_with_a_broken_chain(ws: Workspace, make_csv: Callable[..., Path],
-                                                      tmp_path: Path) -> None:
+def test_restore_refuses_a_backup_with_a_broken_chain(
+    ws: Workspace, make_csv: Callable[..., Path], tmp_path: Path
+) -> None:
     ws.import_file(make_csv())
     target = tmp_path / "backup.lsb"
     ws.backup(target)
@@ -262,8 +271,9 @@ def _tamper(db: Path, *statements: str, passphrase: str = "test passphrase, not 
 
 
 @pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
-def test_migrates_from_every_earlier_version(version: int, monkeypatch: pytest.MonkeyPatch,
-                                             labsync_home: Path, make_csv: Callable[..., Path]) -> None:
+def test_migrates_from_every_earlier_version(
+    version: int, monkeypatch: pytest.MonkeyPatch, labsync_home: Path, make_csv: Callable[..., Path]
+) -> None:
     import app.workspace.workspace as ws_module
 
     monkeypatch.setattr(ws_module, "MIGRATIONS", schema.MIGRATIONS[:version])
@@ -273,12 +283,16 @@ def test_migrates_from_every_earlier_version(version: int, monkeypatch: pytest.M
     # data written by that version (v1 has no outbox; v2 no batch labels): raw SQL of the old schema
     w: Any = old._writer
     w.execute("BEGIN IMMEDIATE")
-    w.execute("INSERT INTO batches (id, created_at, source_name, source_sha256, source_size, record_type, "
-              "classification, sheet, mapping_json, fields_json, policy_version, as_of, first_row_id, last_row_id, "
-              "row_count) VALUES (1, '2026-01-01T00:00:00+00:00', 'old.csv', 'ab', 1, 'chem', 'OSHA_INVENTORY', "
-              "NULL, '{}', '[\"cas\",\"name\",\"qty\"]', 'fake-1', '2026-01-01', 1, 1, 1)")
-    w.execute("INSERT INTO rows (id, batch_id, row_no, raw, valid, error_count, warning_count) "
-              "VALUES (1, 1, 2, '[\"7732-18-5\",\"Water\"]', 1, 0, 0)")
+    w.execute(
+        "INSERT INTO batches (id, created_at, source_name, source_sha256, source_size, record_type, "
+        "classification, sheet, mapping_json, fields_json, policy_version, as_of, first_row_id, last_row_id, "
+        "row_count) VALUES (1, '2026-01-01T00:00:00+00:00', 'old.csv', 'ab', 1, 'chem', 'OSHA_INVENTORY', "
+        "NULL, '{}', '[\"cas\",\"name\",\"qty\"]', 'fake-1', '2026-01-01', 1, 1, 1)"
+    )
+    w.execute(
+        "INSERT INTO rows (id, batch_id, row_no, raw, valid, error_count, warning_count) "
+        'VALUES (1, 1, 2, \'["7732-18-5","Water"]\', 1, 0, 0)'
+    )
     w.execute("COMMIT")
     old.close()
     monkeypatch.undo()

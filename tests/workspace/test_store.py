@@ -25,7 +25,8 @@ def test_import_stores_rows_results_and_metadata(ws: Workspace, make_csv: Callab
     assert batch.row_count == 5
     assert batch.invalid_count == 2  # bad row, duplicate
     assert batch.warning_rows == 1  # qty "x"
-    assert batch.record_type == "chem" and batch.classification == "OSHA_INVENTORY"
+    assert batch.record_type == "chem"
+    assert batch.classification == "OSHA_INVENTORY"
     assert batch.policy_version == "fake-1"
     assert batch.mapping == {"CAS": "cas", "Name": "name", "Qty": "qty"}
     import hashlib
@@ -38,8 +39,12 @@ def test_import_stores_rows_results_and_metadata(ws: Workspace, make_csv: Callab
     assert rows[0].raw == {"cas": "7732-18-5", "name": "Water", "qty": "1"}
     assert codes(rows[2]) == ["CAS_FORMAT", "NAME_MISSING"]
     assert codes(rows[3]) == ["DUPLICATE_KEY"]
-    assert ws.violation_counts(batch.id) == {"CAS_FORMAT": 1, "NAME_MISSING": 1, "DUPLICATE_KEY": 1,
-                                             "QTY_NOT_NUMBER": 1}
+    assert ws.violation_counts(batch.id) == {
+        "CAS_FORMAT": 1,
+        "NAME_MISSING": 1,
+        "DUPLICATE_KEY": 1,
+        "QTY_NOT_NUMBER": 1,
+    }
     assert ws.batches()[0].id == batch.id
     entries = list(ws.audit.entries(batch_id=batch.id))
     assert [e.action for e in entries] == ["import"]
@@ -50,7 +55,8 @@ def test_lazy_rows_filters_and_order(ws: Workspace, make_csv: Callable[..., Path
     first = ws.import_file(make_csv())
     second = ws.import_file(make_csv())
     ids = ws.row_ids(second.id)
-    assert len(ids) == 5 and set(ids).isdisjoint(ws.row_ids(first.id))
+    assert len(ids) == 5
+    assert set(ids).isdisjoint(ws.row_ids(first.id))
     assert ws.row_count(second.id) == 5
     invalid = ws.row_ids(second.id, only_invalid=True)
     assert ws.row_count(second.id, only_invalid=True) == len(invalid) == 2
@@ -97,7 +103,8 @@ def test_undo_is_a_compensating_edit(ws: Workspace, make_csv: Callable[..., Path
     ids = ws.row_ids(batch.id)
     edit = ws.edit_cell(ids[0], "cas", "7440-44-0")
     undo = ws.undo(edit.edit_id or 0)
-    assert undo.after == "7732-18-5" and undo.changed_row_ids == [ids[3]]
+    assert undo.after == "7732-18-5"
+    assert undo.changed_row_ids == [ids[3]]
     assert codes(ws.row(ids[3])) == ["DUPLICATE_KEY"]
     assert ws.batch(batch.id).invalid_count == 2
     with pytest.raises(UserError, match="already undone"):
@@ -134,24 +141,32 @@ def test_edit_is_fast_on_a_large_batch(ws: Workspace, tmp_path: Path) -> None:
     timings = []
     for i in range(20):
         start = time.perf_counter()
-        ws.edit_cell(ids[i * 1000], "cas", f"{100000 + i * 1000 + 1}-00-{(i * 1000 + 1) % 10}")  # a duplicate key
+        ws.edit_cell(
+            ids[i * 1000], "cas", f"{100000 + i * 1000 + 1}-00-{(i * 1000 + 1) % 10}"
+        )  # a duplicate key
         timings.append(time.perf_counter() - start)
     assert sorted(timings)[len(timings) // 2] < 0.05
-    page = ids[n // 2: n // 2 + 200]
+    page = ids[n // 2 : n // 2 + 200]
     start = time.perf_counter()
     assert len(ws.rows_by_id(page)) == 200
     assert time.perf_counter() - start < 0.2
 
 
 def test_export_neutralizes_formulas(ws: Workspace, make_csv: Callable[..., Path], tmp_path: Path) -> None:
-    rows = [("7732-18-5", "=HYPERLINK(\"http://x\")", "1"), ("64-17-5", "+1", "2"), ("67-64-1", "@SUM(A1)", "3"),
-            ("50-00-0", "\tTab", "4"), ("71-43-2", "-2+3", "5"), ("108-88-3", "Toluene", "6")]
+    rows = [
+        ("7732-18-5", '=HYPERLINK("http://x")', "1"),
+        ("64-17-5", "+1", "2"),
+        ("67-64-1", "@SUM(A1)", "3"),
+        ("50-00-0", "\tTab", "4"),
+        ("71-43-2", "-2+3", "5"),
+        ("108-88-3", "Toluene", "6"),
+    ]
     batch = ws.import_file(make_csv(rows))
     out = tmp_path / "out.csv"
     assert ws.export(batch.id, out) == 6
     with out.open(encoding="utf-8-sig", newline="") as fh:
         names = [r[1] for r in csv.reader(fh)][1:]
-    assert names == ["'=HYPERLINK(\"http://x\")", "'+1", "'@SUM(A1)", "'\tTab", "'-2+3", "Toluene"]
+    assert names == ['\'=HYPERLINK("http://x")', "'+1", "'@SUM(A1)", "'\tTab", "'-2+3", "Toluene"]
     from openpyxl import load_workbook
 
     xlsx = tmp_path / "out.xlsx"
@@ -163,7 +178,9 @@ def test_export_neutralizes_formulas(ws: Workspace, make_csv: Callable[..., Path
     assert [e.action for e in ws.audit.entries(batch_id=batch.id)][-2:] == ["export", "export"]
 
 
-def test_export_marks_violations_in_xlsx(ws: Workspace, make_csv: Callable[..., Path], tmp_path: Path) -> None:
+def test_export_marks_violations_in_xlsx(
+    ws: Workspace, make_csv: Callable[..., Path], tmp_path: Path
+) -> None:
     batch = ws.import_file(make_csv())
     xlsx = tmp_path / "v.xlsx"
     ws.export(batch.id, xlsx)
@@ -171,7 +188,9 @@ def test_export_marks_violations_in_xlsx(ws: Workspace, make_csv: Callable[..., 
 
     sheet = load_workbook(xlsx).active
     bad = sheet["A4"]  # row 4 of the source is the third data row
-    assert bad.value == "bad" and bad.comment is not None and "CAS_FORMAT" in bad.comment.text
+    assert bad.value == "bad"
+    assert bad.comment is not None
+    assert "CAS_FORMAT" in bad.comment.text
     assert sheet["A2"].comment is None
 
 
@@ -188,7 +207,8 @@ def test_two_workspace_handles_share_one_chain(labsync_home: Path, make_csv: Cal
         batch = a.import_file(make_csv())
         b.edit_cell(b.row_ids(batch.id)[0], "name", "Water (DI)")
         a.submit(batch.id)
-        assert a.audit.verify().ok and b.audit.verify().ok
+        assert a.audit.verify().ok
+        assert b.audit.verify().ok
     finally:
         a.close()
         b.close()

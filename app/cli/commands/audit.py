@@ -1,7 +1,8 @@
 """``labsync audit verify|export``: the workspace's hash-chained audit log.
 
 ``verify`` exits 0 when the chain is intact and 1 naming the first bad entry (modified, deleted, inserted,
-reordered, or cut off at the end). ``export --format csv|jsonl [--since WHEN] [-o FILE]`` writes every entry with
+reordered, or cut off at the end). ``export --format csv|jsonl [--since WHEN] [-o FILE]`` writes every entry
+with
 its hashes for auditors (stdout when no file is given).
 """
 

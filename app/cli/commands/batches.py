@@ -150,8 +150,10 @@ def run_import(args: argparse.Namespace) -> int:
         finally:
             progress.finish()
     print(
-        f"imported {batch.source_name} ({batch.record_type}, {batch.classification}): {batch.row_count} rows, "
-        f"{batch.valid_count} valid, {batch.invalid_count} with errors, {batch.warning_rows} with warnings only"
+        f"imported {batch.source_name} ({batch.record_type}, {batch.classification}): {batch.row_count} "
+        "rows, "
+        f"{batch.valid_count} valid, {batch.invalid_count} with errors, {batch.warning_rows} with warnings "
+        "only"
     )
     for issue in batch.file_issues:
         print(f"file issue {issue.code}: {issue.message}")
@@ -236,7 +238,8 @@ def run_submit(args: argparse.Namespace) -> int:
         print(json.dumps(summary.to_json(), indent=2))
     else:
         print(
-            f"batch {summary.batch_id}: {summary.queued} queued, {summary.unchanged} unchanged (already queued), "
+            f"batch {summary.batch_id}: {summary.queued} queued, {summary.unchanged} unchanged (already "
+            "queued), "
             f"{summary.quarantined} in quarantine, {summary.superseded} older entries superseded"
         )
     return 1 if summary.quarantined else 0

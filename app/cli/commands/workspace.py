@@ -34,8 +34,9 @@ def register(subparsers: Any) -> None:
     rekey = actions.add_parser(
         "rekey",
         help="re-encrypt with a new key; the old one stops working",
-        description="Re-encrypt the workspace. The new passphrase comes from LABSYNC_NEW_PASSPHRASE or a prompt; "
-        "with --keyring (or when the workspace uses the OS keyring) a new random key is stored there instead.",
+        description="Re-encrypt the workspace. The new passphrase comes from LABSYNC_NEW_PASSPHRASE or a "
+        "prompt; with --keyring (or when the workspace uses the OS keyring) a new random key is stored there "
+        "instead.",
     )
     add_global_options(rekey, suppress_default=True)
     rekey.add_argument("--keyring", action="store_true", help="use a new random key kept in the OS keyring")
