@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -250,25 +250,42 @@ def ask_submit(parent: QWidget, valid: int, invalid: int, *, partial_allowed: bo
     """ "Submit valid rows now" or "wait until all are valid" (the latter only as an explicit choice)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(parent.tr("Submit to the portal"))
+    box.setWindowTitle(QCoreApplication.translate("SubmitDialog", "Submit to the portal"))
     if invalid == 0:
-        box.setText(parent.tr("All {0} rows are valid. Submit them to the portal?").format(f"{valid:,}"))
-        now = box.addButton(parent.tr("Submit"), QMessageBox.ButtonRole.AcceptRole)
+        box.setText(
+            QCoreApplication.translate(
+                "SubmitDialog", "All {0} rows are valid. Submit them to the portal?"
+            ).format(f"{valid:,}")
+        )
+        now = box.addButton(
+            QCoreApplication.translate("SubmitDialog", "Submit"), QMessageBox.ButtonRole.AcceptRole
+        )
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         return SubmitChoice.NOW if box.clickedButton() is now else SubmitChoice.CANCEL
     box.setText(
-        parent.tr(
+        QCoreApplication.translate(
+            "SubmitDialog",
             "{0} rows are valid and {1} still have errors. "
-            "Rows with errors stay in Quarantine until they are fixed."
+            "Rows with errors stay in Quarantine until they are fixed.",
         ).format(f"{valid:,}", f"{invalid:,}")
     )
     now_btn = None
     if partial_allowed and valid:
-        now_btn = box.addButton(parent.tr("Submit valid rows now"), QMessageBox.ButtonRole.AcceptRole)
+        now_btn = box.addButton(
+            QCoreApplication.translate("SubmitDialog", "Submit valid rows now"),
+            QMessageBox.ButtonRole.AcceptRole,
+        )
     else:
-        box.setInformativeText(parent.tr("The institution's policy requires every row to be valid first."))
-    wait_btn = box.addButton(parent.tr("Wait until all are valid"), QMessageBox.ButtonRole.RejectRole)
+        box.setInformativeText(
+            QCoreApplication.translate(
+                "SubmitDialog", "The institution's policy requires every row to be valid first."
+            )
+        )
+    wait_btn = box.addButton(
+        QCoreApplication.translate("SubmitDialog", "Wait until all are valid"),
+        QMessageBox.ButtonRole.RejectRole,
+    )
     box.setDefaultButton(wait_btn)
     box.exec()
     if now_btn is not None and box.clickedButton() is now_btn:

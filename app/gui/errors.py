@@ -17,29 +17,35 @@ from app.errors import InputFileError, LabSyncError, SyncError, UnlockError, Use
 log = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("errors", text)
-
-
 def plain_message(exc: BaseException) -> str:
     """What the user is told: the error's own words for LabSync errors, a plain sentence otherwise."""
     if isinstance(exc, UnlockError):
-        return _tr("The workspace could not be unlocked: the passphrase or key is wrong.")
+        return QCoreApplication.translate(
+            "errors", "The workspace could not be unlocked: the passphrase or key is wrong."
+        )
     if isinstance(exc, InputFileError | UserError):
         return str(exc)
     if isinstance(exc, SyncError):
-        return _tr("The portal could not be reached or refused the request: {0}").format(exc)
+        return QCoreApplication.translate(
+            "errors", "The portal could not be reached or refused the request: {0}"
+        ).format(exc)
     if isinstance(exc, LabSyncError):
         return str(exc)
     if isinstance(exc, PermissionError):
-        return _tr("LabSync is not allowed to open {0}.").format(
-            getattr(exc, "filename", "") or _tr("the file")
+        return QCoreApplication.translate("errors", "LabSync is not allowed to open {0}.").format(
+            getattr(exc, "filename", "") or QCoreApplication.translate("errors", "the file")
         )
     if isinstance(exc, FileNotFoundError):
-        return _tr("{0} does not exist (any more).").format(getattr(exc, "filename", "") or _tr("The file"))
+        return QCoreApplication.translate("errors", "{0} does not exist (any more).").format(
+            getattr(exc, "filename", "") or QCoreApplication.translate("errors", "The file")
+        )
     if isinstance(exc, OSError):
-        return _tr("The operating system refused: {0}").format(exc.strerror or exc)
-    return _tr("Something went wrong inside LabSync ({0}). Your work is saved.").format(type(exc).__name__)
+        return QCoreApplication.translate("errors", "The operating system refused: {0}").format(
+            exc.strerror or exc
+        )
+    return QCoreApplication.translate(
+        "errors", "Something went wrong inside LabSync ({0}). Your work is saved."
+    ).format(type(exc).__name__)
 
 
 def details_of(exc: BaseException) -> str:
@@ -113,18 +119,23 @@ class CrashHandler:
         try:
             text = details_of(exc)
             if self.last_report is not None:
-                text = _tr("Report saved to {0}").format(self.last_report) + "\n\n" + text
+                text = (
+                    QCoreApplication.translate("errors", "Report saved to {0}").format(self.last_report)
+                    + "\n\n"
+                    + text
+                )
             box = QMessageBox(self._parent_getter())
             box.setIcon(QMessageBox.Icon.Critical)
-            box.setWindowTitle(_tr("LabSync ran into a problem"))
+            box.setWindowTitle(QCoreApplication.translate("errors", "LabSync ran into a problem"))
             box.setText(
-                _tr(
+                QCoreApplication.translate(
+                    "errors",
                     "LabSync hit an unexpected error ({0}). Your work up to the last change is saved in "
-                    "the workspace. Please send the report below to your IT support."
+                    "the workspace. Please send the report below to your IT support.",
                 ).format(exc_type.__name__)
             )
             box.setDetailedText(text)
-            box.setAccessibleName(_tr("Crash report"))
+            box.setAccessibleName(QCoreApplication.translate("errors", "Crash report"))
             if QApplication.platformName() == "offscreen" and _non_interactive():
                 return
             box.exec()

@@ -18,6 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -52,14 +53,19 @@ def worst_severity(violations: Iterable[Violation]) -> str | None:
     return worst
 
 
-def violation_tooltip(violations: Sequence[Violation], tr: Any) -> str:
+def violation_tooltip(violations: Sequence[Violation], _tr: Any = None) -> str:
     """Rich-text tooltip: code, message, fix hint and citation for each violation on the cell."""
     parts: list[str] = []
     for v in violations:
-        sev = tr("Error") if worst_severity([v]) == "error" else tr("Warning")
+        sev = (
+            QCoreApplication.translate("RowGridModel", "Error")
+            if worst_severity([v]) == "error"
+            else QCoreApplication.translate("RowGridModel", "Warning")
+        )
         html = f"<b>{_esc(v.code)}</b> ({sev})<br/>{_esc(v.message)}"
         if v.hint:
-            html += f"<br/><i>{tr('How to fix:')}</i> {_esc(v.hint)}"
+            how = QCoreApplication.translate("RowGridModel", "How to fix:")
+            html += f"<br/><i>{how}</i> {_esc(v.hint)}"
         if v.citation:
             html += f"<br/><span style='color:gray'>{_esc(v.citation)}</span>"
         parts.append(html)

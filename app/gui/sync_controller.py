@@ -23,10 +23,6 @@ from app.gui.service import WorkspaceService
 log = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SyncController", text)
-
-
 @dataclass(frozen=True)
 class SyncStatus:
     state: str  # online | offline | syncing | not_configured | signed_out | paused
@@ -72,7 +68,12 @@ class SyncController(QObject):
             self._set(SyncStatus("not_configured", str(exc)))
             return
         if not settings.portal_url or not settings.client_id:
-            self._set(SyncStatus("not_configured", _tr("Set the portal URL in Settings.")))
+            self._set(
+                SyncStatus(
+                    "not_configured",
+                    QCoreApplication.translate("SyncController", "Set the portal URL in Settings."),
+                )
+            )
             self.timer.stop()
             return
         self.identity = settings.client_id
@@ -87,7 +88,7 @@ class SyncController(QObject):
         if auto:
             self.timer.start(int(interval * 1000))
         if self.status.state == "not_configured":
-            self._set(SyncStatus("idle", _tr("Not synced yet")))
+            self._set(SyncStatus("idle", QCoreApplication.translate("SyncController", "Not synced yet")))
 
     @property
     def configured(self) -> bool:
@@ -126,7 +127,11 @@ class SyncController(QObject):
     def _progress(self, value: Any) -> None:
         done, total = value
         emit(self.progress, int(done), int(total))
-        self._set(SyncStatus("syncing", _tr("{0} of {1} sent").format(done, total)))
+        self._set(
+            SyncStatus(
+                "syncing", QCoreApplication.translate("SyncController", "{0} of {1} sent").format(done, total)
+            )
+        )
 
     def _done(self, report: Any) -> None:
         self.last_report = report
@@ -135,23 +140,31 @@ class SyncController(QObject):
             if not self._was_stopped:
                 emit(
                     self.notify,
-                    _tr("Sync stopped"),
-                    _tr("The portal keeps failing; LabSync will try again by itself. {0}").format(
-                        report.reason or ""
-                    ),
+                    QCoreApplication.translate("SyncController", "Sync stopped"),
+                    QCoreApplication.translate(
+                        "SyncController", "The portal keeps failing; LabSync will try again by itself. {0}"
+                    ).format(report.reason or ""),
                 )
             self._was_stopped = True
         elif getattr(report, "remaining", 0) and getattr(report, "reason", None):
             self._set(SyncStatus("offline", report.reason))
         else:
-            self._set(SyncStatus("online", _tr("Everything is sent") if not report.remaining else ""))
+            self._set(
+                SyncStatus(
+                    "online",
+                    QCoreApplication.translate("SyncController", "Everything is sent")
+                    if not report.remaining
+                    else "",
+                )
+            )
             self._was_stopped = False
         if getattr(report, "rejected", 0):
             emit(
                 self.notify,
-                _tr("The portal rejected records"),
-                _tr(
-                    "{0} records were refused; they are back in Quarantine with the portal's reasons."
+                QCoreApplication.translate("SyncController", "The portal rejected records"),
+                QCoreApplication.translate(
+                    "SyncController",
+                    "{0} records were refused; they are back in Quarantine with the portal's reasons.",
                 ).format(report.rejected),
             )
         emit(self.synced, report)
@@ -165,7 +178,11 @@ class SyncController(QObject):
 
         if isinstance(exc, AuthError):
             self._set(SyncStatus("signed_out", str(exc)))
-            emit(self.notify, _tr("Sign-in needed"), _tr("Sync stopped: {0}").format(exc))
+            emit(
+                self.notify,
+                QCoreApplication.translate("SyncController", "Sign-in needed"),
+                QCoreApplication.translate("SyncController", "Sync stopped: {0}").format(exc),
+            )
         elif isinstance(exc, ConfigError):
             self._set(SyncStatus("not_configured", str(exc)))
         else:
@@ -192,7 +209,13 @@ class SyncController(QObject):
             client = self._client_for(ws)
             client.tokens.logout()
 
-        self.service.write("sign out", job, lambda _r: self._set(SyncStatus("signed_out", _tr("Signed out"))))
+        self.service.write(
+            "sign out",
+            job,
+            lambda _r: self._set(
+                SyncStatus("signed_out", QCoreApplication.translate("SyncController", "Signed out"))
+            ),
+        )
         self.identity = None
 
     def stop(self) -> None:
