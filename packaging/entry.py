@@ -1,7 +1,7 @@
 """Entry point of the frozen ``labsync`` executable (PyInstaller analyses this file).
 
-It is the same ``app.cli.main:main`` the ``labsync`` console script runs: the CLI, and the desktop app when no command
-is given.
+It is the same ``app.cli.main:main`` the ``labsync`` console script runs: the CLI, and the desktop app when no
+command is given.
 """
 
 import multiprocessing
