@@ -478,15 +478,7 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
         paths = paths or current_paths()
         db = paths.workspace_db
         ensure_private_dir(db.parent)
-        chosen = passphrase
-        resolved: ResolvedKey
-        if chosen is not None:
-            resolved = ResolvedKey(key_from_passphrase(chosen, source))
-        else:
-            resolved = resolve_key(source, interactive=interactive, prompt=prompt)
-            if resolved.key.source == SOURCE_KEYRING and read_salt(db) is not None:
-                resolved = resolve_key(db, interactive=interactive, prompt=prompt)
-        key = DbKey(resolved.key.raw, resolved.key.source)
+        key = cls._restore_key(source, db, passphrase, interactive, prompt)
         if not _db.check_key(source, key):
             raise UnlockError()
         staged = db.with_name(f".{db.name}.restore-{os.getpid()}")
@@ -521,6 +513,28 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
         with ws._write() as conn:
             ws.audit.append(conn, "restore", "workspace", after={"file": source.name})
         return ws
+
+    @staticmethod
+    def _restore_key(
+        source: Path, db: Path, passphrase: str | None, interactive: bool | None, prompt: Prompt | None
+    ) -> DbKey:
+        """The key a backup was written with: a passphrase (stretched with the backup's own salt), else the
+        profile's keyring key (backups are written with the workspace's key), else a prompt."""
+        chosen = passphrase if passphrase is not None else _keys.env_passphrase()
+        if chosen is None:
+            backend = _keys.usable_keyring()
+            if backend is not None:
+                store = KeyringStore(backend, db)
+                for raw in (store.current(), store.pending()):
+                    if raw is not None and _db.check_key(source, DbKey(raw, SOURCE_KEYRING)):
+                        return DbKey(raw, SOURCE_KEYRING)
+            if interactive is None:
+                interactive = _keys.is_interactive()
+            if not interactive and prompt is None:
+                raise UserError(_keys.NO_KEY_MESSAGE)
+            chosen = _keys.prompt_passphrase(confirm=False, prompt=prompt, what="backup passphrase")
+        derived = key_from_passphrase(chosen, source)
+        return DbKey(derived.raw, SOURCE_PASSPHRASE)
 
     @classmethod
     def _open_with_key(cls, db: Path, key: DbKey, validation: ValidationBackend | None) -> Workspace:

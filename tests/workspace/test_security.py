@@ -316,3 +316,17 @@ def test_newer_schema_is_refused(ws: Workspace) -> None:
     ws.close()
     with pytest.raises(UserError, match="newer LabSync"):
         Workspace.open(validation=FakeValidation())
+
+
+def test_backup_and_restore_in_keyring_mode(
+    memory_keyring: MemoryKeyring, make_csv: Callable[..., Path], tmp_path: Path
+) -> None:
+    with Workspace.open(validation=FakeValidation()) as ws:
+        ws.import_file(make_csv())
+        ws.backup(tmp_path / "k.lsb")
+        ws.import_file(make_csv())
+    with Workspace.restore(tmp_path / "k.lsb", validation=FakeValidation()) as restored:
+        assert len(restored.batches()) == 1
+        assert restored.audit.verify().ok
+    with Workspace.open(validation=FakeValidation()) as again:  # the keyring key still opens it
+        assert len(again.batches()) == 1
