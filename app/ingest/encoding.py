@@ -115,6 +115,8 @@ def _legacy(sample: bytes) -> Encoding:
     """
     best = charset_normalizer.from_bytes(sample).best()
     if best is None:
+        if _plausible_cp1252(sample):
+            return _CP1252  # e.g. a table of dashes and quotes: too little text for any detector
         raise NotTextError("not text in any known encoding")
     if _normal(best.encoding) in _WESTERN or _same_text(sample, best.encoding):
         return _CP1252
@@ -127,18 +129,45 @@ def _legacy(sample: bytes) -> Encoding:
     return _CP1252
 
 
-def _more_coherent(sample: bytes, codec: str, coherence: float) -> bool:
-    """Does a language read from the sample clearly better than under cp1252?
+# Legacy code pages that real spreadsheet exports use, and that may overrule cp1252 when the language reads
+# clearly better. Latin look-alikes (ISO 8859-2/4/9/10/13/14/15/16, DOS 437/850/852/775, Mac Roman...) fit short
+# Western samples by chance ("5 µg" -> "5 ṁg") and never overrule cp1252.
+_OVERRULING = (
+    "cp1250",
+    "cp1251",
+    "cp1253",
+    "cp1254",
+    "cp1255",
+    "cp1256",
+    "cp1257",
+    "cp1258",
+    "koi8",
+    "mac_cyrillic",
+    "iso8859_5",
+    "iso8859_6",
+    "iso8859_7",
+    "iso8859_8",
+    "big5",
+    "gb",
+    "hz",
+    "cp936",
+    "cp932",
+    "shift_jis",
+    "euc",
+    "cp949",
+    "johab",
+    "iso2022",
+    "tis_620",
+    "cp874",
+)
 
-    Windows/ISO code pages need a small lead; DOS, Mac and other rarely exported code pages a large one (they
-    fit short samples by chance).
-    """
-    windows = _normal(codec).startswith(("cp125", "iso8859", "koi8", "big5", "gb", "cp9", "euc", "shift"))
-    floor, margin = (0.3, 0.04) if windows else (0.5, 0.1)
-    if coherence < floor:
+
+def _more_coherent(sample: bytes, codec: str, coherence: float) -> bool:
+    """Does a language read from the sample clearly better than under cp1252 (in a code page people export)?"""
+    if not _normal(codec).startswith(_OVERRULING) or coherence < 0.3:
         return False
     western = charset_normalizer.from_bytes(sample, cp_isolation=["cp1252"]).best()
-    return western is None or coherence >= western.coherence + margin
+    return western is None or coherence >= western.coherence + 0.04
 
 
 _CP1252_SYMBOLS = set("µ°©®±²³€“”‘’„–—•…·™§¼½¾×÷¿¡«»")

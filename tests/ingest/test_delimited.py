@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import string
 from pathlib import Path
 
@@ -198,7 +199,11 @@ def _case(draw: st.DrawFn) -> tuple[list[list[str]], str]:
     return draw(_table(_cp1252_cell if encoding == "cp1252" else _cell)), encoding
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("LABSYNC_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(case=_case(), delim=st.sampled_from([",", ";", "\t", "|"]), eol=st.sampled_from(["\n", "\r\n", "\r"]))
 def test_round_trip(tmp_path: Path, case: tuple[list[list[str]], str], delim: str, eol: str) -> None:
     """Rows written Excel-style in any supported dialect/encoding read back identically."""
