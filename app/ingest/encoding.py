@@ -130,8 +130,8 @@ def _legacy(sample: bytes) -> Encoding:
 
 
 # Legacy code pages that real spreadsheet exports use, and that may overrule cp1252 when the language reads
-# clearly better. Latin look-alikes (ISO 8859-2/4/9/10/13/14/15/16, DOS 437/850/852/775, Mac Roman...) fit short
-# Western samples by chance ("5 µg" -> "5 ṁg") and never overrule cp1252.
+# clearly better. Latin look-alikes (ISO 8859-2/4/9/10/13/14/15/16, DOS 437/850/852/775, Mac Roman...) fit
+# short Western samples by chance ("5 µg" -> "5 ṁg") and never overrule cp1252.
 _OVERRULING = (
     "cp1250",
     "cp1251",
@@ -163,7 +163,7 @@ _OVERRULING = (
 
 
 def _more_coherent(sample: bytes, codec: str, coherence: float) -> bool:
-    """Does a language read from the sample clearly better than under cp1252 (in a code page people export)?"""
+    """Does a language read clearly better than under cp1252, in a code page people really export?"""
     if not _normal(codec).startswith(_OVERRULING) or coherence < 0.3:
         return False
     western = charset_normalizer.from_bytes(sample, cp_isolation=["cp1252"]).best()
