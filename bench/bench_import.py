@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,6 +46,7 @@ def child(mode: str, csv_path: Path) -> dict[str, float]:
                 rows = sum(1 for _ in run.results())
             seconds = time.perf_counter() - start
             db_bytes = 0
+            extra: dict[str, float] = {}
         else:
             from app.workspace import Workspace
 
@@ -54,6 +56,7 @@ def child(mode: str, csv_path: Path) -> dict[str, float]:
             batch = ws.import_file(csv_path)
             seconds = time.perf_counter() - start
             rows = batch.row_count
+            extra = grid_timings(ws, batch.id) if mode == "sqlcipher" else {}
             ws.close()
             db_bytes = sum(p.stat().st_size for p in (home / "data").iterdir())
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
@@ -63,9 +66,46 @@ def child(mode: str, csv_path: Path) -> dict[str, float]:
             "rows_per_s": rows / seconds,
             "peak_rss_mib": rss,
             "db_mib": db_bytes / 2**20,
+            **extra,
         }
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def grid_timings(ws: Any, batch_id: int) -> dict[str, float]:
+    """What the GUI does on the imported batch: all row ids, a page of rows, counts, a search, 50 edits."""
+    import random
+
+    out: dict[str, float] = {}
+    start = time.perf_counter()
+    ids = ws.row_ids(batch_id)
+    out["row_ids_ms"] = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    ws.rows_by_id(ids[len(ids) // 2 : len(ids) // 2 + 100])
+    out["page_100_ms"] = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    ws.violation_counts(batch_id)
+    ws.row_count(batch_id, only_invalid=True)
+    out["counts_ms"] = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    ws.row_count(batch_id, search="Toluene")
+    out["search_ms"] = (time.perf_counter() - start) * 1000
+    rng = random.Random(1)
+    fields = ws.fields(batch_id)
+    key_field = fields[0]
+    timings = []
+    for i in range(50):
+        rid = rng.choice(ids)
+        value = (
+            ws.row(rng.choice(ids)).raw.get(key_field, "") if i % 2 else f"EDIT-{i}"
+        )  # half make duplicates
+        start = time.perf_counter()
+        ws.edit_cell(rid, key_field, value)
+        timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    out["edit_median_ms"] = timings[len(timings) // 2]
+    out["edit_max_ms"] = timings[-1]
+    return out
 
 
 def measure(mode: str, csv_path: Path) -> dict[str, float]:
@@ -122,6 +162,18 @@ def main() -> int:
             f"| {n:,} | {label} | {r['seconds']:.2f} | {r['rows_per_s']:,.0f} | {r['peak_rss_mib']:.0f} | "
             f"{r['db_mib']:.0f} | {ratio} |"
         )
+    grid = [(n, r) for n, m, r in table if m == "sqlcipher" and "edit_median_ms" in r]
+    if grid:
+        print()
+        print("Grid and edit latency on the imported SQLCipher batch (ms)")
+        print()
+        print("| rows | row_ids (all) | page of 100 rows | counts | search (LIKE) | edit median | edit max |")
+        print("|---:|---:|---:|---:|---:|---:|---:|")
+        for n, r in grid:
+            print(
+                f"| {n:,} | {r['row_ids_ms']:.0f} | {r['page_100_ms']:.1f} | {r['counts_ms']:.0f} | "
+                f"{r['search_ms']:.0f} | {r['edit_median_ms']:.1f} | {r['edit_max_ms']:.1f} |"
+            )
     return 0
 
 
