@@ -18,7 +18,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from app.gui.jobs import JobContext
 from app.gui.qtcompat import emit
 from app.gui.service import WorkspaceService
-from app.workspace.models import EditResult
+from app.workspace.models import EditResult, StoredRow
 
 log = logging.getLogger(__name__)
 
@@ -56,38 +56,58 @@ class EditCommand(QUndoCommand):
     def redo(self) -> None:
         edits = self._edits
 
-        def job(ws: Any, _ctx: JobContext) -> tuple[list[int | None], list[int]]:
+        def job(ws: Any, _ctx: JobContext) -> tuple[list[int | None], list[StoredRow]]:
             edit_ids: list[int | None] = []
-            rows: set[int] = set()
+            fresh = _Fresh()
             for e in edits:
                 result = ws.edit_cell(e.row_id, e.field, e.new_text)
                 edit_ids.append(edit_id_of(result))
-                rows.update(affected_rows_of(result) or [e.row_id])
-            return edit_ids, sorted(rows)
+                fresh.add(result)
+            return edit_ids, fresh.rows(ws)
 
-        def done(value: tuple[list[int | None], list[int]]) -> None:
+        def done(value: tuple[list[int | None], list[StoredRow]]) -> None:
             self._edit_ids = value[0]
             self._controller._applied(value[1])
 
         self._controller._submit(self.text(), job, done)
 
     def undo(self) -> None:
-        def job(ws: Any, _ctx: JobContext) -> list[int]:
-            rows: set[int] = set()
-            for edit_id, e in zip(reversed(self._edit_ids), reversed(self._edits), strict=False):
+        def job(ws: Any, _ctx: JobContext) -> list[StoredRow]:
+            fresh = _Fresh()
+            for edit_id, _e in zip(reversed(self._edit_ids), reversed(self._edits), strict=False):
                 if edit_id is None:  # the edit changed nothing, so there is nothing to undo
                     continue
-                result = ws.undo(edit_id)
-                rows.update(affected_rows_of(result) or [e.row_id])
-            return sorted(rows)
+                fresh.add(ws.undo(edit_id))
+            return fresh.rows(ws)
 
         self._controller._submit(self.text(), job, self._controller._applied)
+
+
+class _Fresh:
+    """The rows an edit re-validated, as the workspace now stores them (read on the DB thread, so the GUI
+    repaints without a query): the edited rows come with the result, rows whose duplicate-key status changed
+    are read in one query."""
+
+    def __init__(self) -> None:
+        self._rows: dict[int, StoredRow] = {}
+        self._others: set[int] = set()
+
+    def add(self, result: EditResult) -> None:
+        self._rows[result.row.id] = result.row
+        self._others.update(result.changed_row_ids)
+
+    def rows(self, ws: Any) -> list[StoredRow]:
+        missing = sorted(self._others - self._rows.keys())
+        for start in range(0, len(missing), 500):
+            for row in ws.rows_by_id(missing[start : start + 500]):
+                self._rows[row.id] = row
+        return list(self._rows.values())
 
 
 class EditController(QObject):
     """Turns edit requests from views into undoable workspace edits; reports re-validated rows."""
 
-    rows_revalidated = Signal(object)  # list[int] row ids
+    rows_revalidated = Signal(object)  # list[StoredRow]: the rows as re-validated
     edit_failed = Signal(str, object)  # what, exception
     idle = Signal()
 
@@ -129,7 +149,7 @@ class EditController(QObject):
 
         self.service.write(what, job, ok, failed)
 
-    def _applied(self, row_ids: list[int]) -> None:
-        emit(self.rows_revalidated, row_ids)
-        emit(self.service.rows_changed, row_ids)
+    def _applied(self, rows: list[StoredRow]) -> None:
+        emit(self.rows_revalidated, rows)
+        emit(self.service.rows_changed, [r.id for r in rows])
         emit(self.service.audit_changed)

@@ -33,8 +33,8 @@ from app.validation.violations import Severity, Violation
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 256
-MAX_PAGES = 48  # ~12k rows cached: a few screens either side of any scroll position
+PAGE_SIZE = 128
+MAX_PAGES = 96  # ~12k rows cached: a few screens either side of any scroll position
 
 RowIdRole = Qt.ItemDataRole.UserRole + 1
 ViolationsRole = Qt.ItemDataRole.UserRole + 2
@@ -215,6 +215,18 @@ class RowGridModel(QAbstractTableModel):
             if pos is None:
                 continue
             self._pages.pop(pos // PAGE_SIZE, None)
+            emit(self.dataChanged, self.index(pos, 0), self.index(pos, max(0, len(self._fields) - 1)))
+            emit(self.headerDataChanged, Qt.Orientation.Vertical, pos, pos)
+
+    def update_rows(self, rows: Iterable[Any]) -> None:
+        """Put freshly re-validated rows into the page cache and repaint them (no query)."""
+        for stored in rows:
+            pos = self.row_of_id(row_id_of(stored))
+            if pos is None:
+                continue
+            page = self._pages.get(pos // PAGE_SIZE)
+            if page is not None:
+                page[pos % PAGE_SIZE] = stored
             emit(self.dataChanged, self.index(pos, 0), self.index(pos, max(0, len(self._fields) - 1)))
             emit(self.headerDataChanged, Qt.Orientation.Vertical, pos, pos)
 

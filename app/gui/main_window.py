@@ -653,8 +653,8 @@ class MainWindow(QMainWindow):
         self.refresh_counts()
         emit(self.batch_loaded, summary.id)
 
-    def _rows_revalidated(self, row_ids: list[int]) -> None:
-        self.model.refresh_rows(row_ids)
+    def _rows_revalidated(self, rows: list[Any]) -> None:
+        self.model.update_rows(rows)
 
     def _refresh_counts_soon(self) -> None:
         self._counts_timer.start()
