@@ -88,12 +88,9 @@ class _ColumnCache(dict[Any, Checked]):
         self.check = check
 
     def __missing__(self, cell: Any) -> Checked:
+        # Bools never get here (check_cells turns them into "TRUE"/"FALSE" first): True == 1 as a dict key.
         hit = self.check(cell, cell if cell.__class__ is str else cell_text(cell))
-        # bools and 0/1 are not memoized: True == 1 == 1.0 as dict keys, but they check differently.
-        if len(self) < CACHE_LIMIT and (
-            cell.__class__ is str
-            or (cell.__class__ is not bool and not (cell.__class__ in (int, float) and cell in (0, 1)))
-        ):
+        if len(self) < CACHE_LIMIT:
             self[cell] = hit
         return hit
 
@@ -214,6 +211,9 @@ class RowValidator:
 
         ``text_cells`` promises every cell is a ``str`` (delimited text), which saves building the texts.
         """
+        if not text_cells and bool in set(map(type, cells)):
+            # Excel TRUE/FALSE are checked as the text Excel shows (same outcome): 1 and True share no memo
+            cells = [("TRUE" if c else "FALSE") if c.__class__ is bool else c for c in cells]
         hits = list(map(_getitem, plan.caches, cells))
         # zip without strict=: cells are aligned with plan.names by construction (and this is the hot path)
         texts = dict(zip(plan.names, cells if text_cells else map(_TEXT, hits)))  # noqa: B905

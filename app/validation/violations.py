@@ -63,8 +63,8 @@ class RowResult:
 
     ``raw`` holds each mapped canonical field's value as text, exactly as it will be shown and edited
     (Excel dates as ISO dates, integral numbers without ``.0``, Excel errors as their code, e.g. ``#N/A``).
-    ``values`` holds the normalized, typed values (Decimal, date, list[str], str) of the fields that passed their
-    checks; a field with an error is absent from ``values``.
+    ``values`` holds the normalized, typed values (Decimal, date, list[str], str) of the fields that passed
+    their checks; a field with an error is absent from ``values``.
     ``hidden`` and ``merged_fields`` keep what Excel hid or merged so re-validation after an edit still warns.
     """
 
