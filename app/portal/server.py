@@ -551,8 +551,11 @@ class Portal:
             )
             now = utc_now_iso()
             results: list[dict[str, Any]] = []
+            new_rows: list[tuple[int, NewRecord]] = []
+            next_id = self.store.next_record_id(conn)
             for index, (record, prep) in enumerate(zip(records, prepared, strict=True)):
-                results.append(self._decide(conn, principal, key, now, index, record, prep, seen))
+                results.append(self._decide(index, record, prep, seen, new_rows, next_id + len(new_rows)))
+            self.store.insert_records(conn, new_rows, principal, key, now)
             summary = {
                 s: sum(1 for r in results if r["status"] == s) for s in (c.ACCEPTED, c.DUPLICATE, c.REJECTED)
             }
@@ -693,15 +696,14 @@ class Portal:
 
     def _decide(
         self,
-        conn: Any,
-        principal: Principal,
-        request_key: str,
-        now: str,
         index: int,
         record: RecordIn,
         prep: _Prepared,
         seen: dict[str, ExistingRecord],
+        new_rows: list[tuple[int, NewRecord]],
+        record_id: int,
     ) -> dict[str, Any]:
+        """The result of one record; an accepted record is appended to ``new_rows`` with ``record_id``."""
         result: dict[str, Any] = {
             "index": index,
             "idempotency_key": record.idempotency_key,
@@ -743,7 +745,7 @@ class Portal:
             payload_hash=prep.payload_hash,
             review=review,
         )
-        record_id = self.store.insert_record(conn, new, principal, request_key, now)
+        new_rows.append((record_id, new))
         seen[record.idempotency_key] = ExistingRecord(record_id, prep.payload_hash, review)
         return {
             **result,

@@ -461,6 +461,48 @@ class PortalStore:
         with self.lock:
             return self.existing_records(self._conn, keys)
 
+    def next_record_id(self, conn: sqlite3.Connection) -> int:
+        """The id the next record gets (inside a write transaction: nobody else can insert meanwhile)."""
+        row = conn.execute(
+            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'records'), 0),"
+            " COALESCE((SELECT MAX(id) FROM records), 0))"
+        ).fetchone()
+        return int(row[0]) + 1
+
+    def insert_records(
+        self,
+        conn: sqlite3.Connection,
+        rows: list[tuple[int, NewRecord]],
+        principal: Principal,
+        request_key: str,
+        received_at: str,
+    ) -> None:
+        """Insert records with the ids given (from ``next_record_id``), in one statement."""
+        conn.executemany(
+            "INSERT INTO records (id, idempotency_key, record_type, classification, lab, owner, source_ref,"
+            " payload, payload_hash, review, received_at, client_id, submitted_by, request_key)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    record_id,
+                    r.idempotency_key,
+                    r.record_type,
+                    r.classification,
+                    r.lab,
+                    r.owner,
+                    r.source_ref,
+                    r.payload_json,
+                    r.payload_hash,
+                    json.dumps(r.review),
+                    received_at,
+                    principal.client_id,
+                    principal.subject,
+                    request_key,
+                )
+                for record_id, r in rows
+            ],
+        )
+
     def insert_record(
         self,
         conn: sqlite3.Connection,
