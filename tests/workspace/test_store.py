@@ -212,3 +212,33 @@ def test_two_workspace_handles_share_one_chain(labsync_home: Path, make_csv: Cal
     finally:
         a.close()
         b.close()
+
+
+@pytest.mark.slow
+def test_edit_under_50ms_on_a_million_row_batch(ws: Workspace, tmp_path: Path) -> None:
+    n = 1_000_000
+    path = tmp_path / "million.csv"
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["CAS", "Name", "Qty"])
+        for i in range(n):
+            w.writerow([f"{100000 + i}-00-{i % 10}", f"chem {i}", str(i % 50)])
+    batch = ws.import_file(path)
+    start = time.perf_counter()
+    ids = ws.row_ids(batch.id)
+    assert len(ids) == n
+    assert time.perf_counter() - start < 2.0
+    timings = []
+    for i in range(30):
+        rid = ids[(i * 33_331) % n]
+        other = ids[(i * 77_777 + 5) % n]
+        start = time.perf_counter()
+        result = ws.edit_cell(rid, "cas", ws.row(other).raw["cas"] if i % 2 else f"{i + 10}-00-0")
+        timings.append(time.perf_counter() - start)
+        assert result.edit_id is not None
+    timings.sort()
+    assert timings[len(timings) // 2] < 0.05, timings
+    start = time.perf_counter()
+    assert len(ws.rows_by_id(ids[n // 2 : n // 2 + 100])) == 100
+    assert time.perf_counter() - start < 0.1
+    assert ws.audit.verify().ok
