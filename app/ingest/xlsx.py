@@ -227,7 +227,8 @@ def _apply_merges(
             if r1 == row.number and col == c1:
                 continue
             values[col] = top_left
-            copied.add(col)
+            if top_left is not None:
+                copied.add(col)  # an empty merged range copies nothing worth a warning
     if copied:
         row.merged_columns = frozenset(copied)
 

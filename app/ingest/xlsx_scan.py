@@ -26,7 +26,7 @@ _ATTR_REF = re.compile(rb'\sref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _ATTR_HIDDEN = re.compile(rb'\shidden="(1|true)"')
 _ATTR_T = re.compile(rb'\st="([^"]*)"')
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*>([^<]*)</(?:[\w.-]+:)?v>")
-_CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>|/>")
+_CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>")
 _ROW_NUMBERS = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\sr="(\d+)"')
 
 

@@ -149,3 +149,30 @@ def test_xlsm_format_name(tmp_path: Path) -> None:
 def test_empty_sheet_yields_no_rows(tmp_path: Path) -> None:
     path = raw_workbook(tmp_path / "empty.xlsx", "")
     assert _rows(path) == []
+
+
+def test_error_cell_with_shared_formula(tmp_path: Path) -> None:
+    data = '<row r="1"><c r="A1" t="e"><f t="shared" si="0"/><v>#N/A</v></c><c r="B1"><v>1</v></c></row>'
+    path = raw_workbook(tmp_path / "shared_f.xlsx", data)
+    assert _rows(path)[0][1] == [ExcelError("#N/A"), 1]
+
+
+def test_scan_is_exact_across_chunk_boundaries(tmp_path: Path) -> None:
+    """Errors, hidden rows and merges spread over many 1 MiB chunks are all found, none invented."""
+    parts = []
+    for r in range(1, 60_001):
+        hidden = ' hidden="1"' if r % 7 == 0 else ""
+        pad = "x" * (r % 50)  # vary the offsets so tags straddle chunk boundaries in every possible way
+        err = (
+            f'<c r="B{r}" t="e"><f>{pad}</f><v>#REF!</v></c>' if r % 5 == 0 else f'<c r="B{r}"><v>{r}</v></c>'
+        )
+        parts.append(f'<row r="{r}"{hidden}><c r="A{r}" t="inlineStr"><is><t>{pad}</t></is></c>{err}</row>')
+    merges = "".join(f'<mergeCell ref="C{r}:D{r}"/>' for r in range(3, 60_000, 1000))
+    path = raw_workbook(
+        tmp_path / "big.xlsx", "".join(parts), after_data=f'<mergeCells count="60">{merges}</mergeCells>'
+    )
+    rows = _rows(path)
+    assert len(rows) == 60_000
+    assert [n for n, _, h, _ in rows if h] == list(range(7, 60_001, 7))
+    assert [n for n, v, _, _ in rows if isinstance(v[1], ExcelError)] == list(range(5, 60_001, 5))
+    assert all(v[1] == n for n, v, _, _ in rows if n % 5)
