@@ -59,11 +59,13 @@ def _newest_input_mtime() -> float:
 
 
 @contextlib.contextmanager
-def _build_lock() -> Iterator[None]:
-    """Several test runs share this working tree: one builds, the others wait and reuse its build."""
+def _shared_build() -> Iterator[None]:
+    """Several test runs share this working tree. Checking and (re)building takes the lock exclusively;
+    running the executable holds it shared, so nobody rebuilds dist/ under a run that is using it."""
     try:
         import fcntl
     except ImportError:  # Windows: no concurrent runs to guard against in CI
+        _build_if_stale()
         yield
         return
     lock_path = ROOT / "build" / ".frozen-smoke.lock"
@@ -71,9 +73,18 @@ def _build_lock() -> Iterator[None]:
     with lock_path.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            _build_if_stale()
+            fcntl.flock(handle, fcntl.LOCK_SH)  # downgrade: other runs may use the build, none may rebuild it
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build_if_stale() -> None:
+    target = DIST / EXE_NAME
+    fresh = target.exists() and target.stat().st_mtime > _newest_input_mtime()
+    if not fresh or os.environ.get("LABSYNC_SMOKE_REBUILD") == "1":
+        _build()
 
 
 def _build() -> None:
@@ -89,21 +100,19 @@ def _build() -> None:
 
 
 @pytest.fixture(scope="module")
-def exe() -> Path:
+def exe() -> Iterator[Path]:
     given = os.environ.get("LABSYNC_SMOKE_EXE")
     if given:
-        return Path(given)
+        yield Path(given)
+        return
     if shutil.which("pyinstaller") is None and not Path(sys.executable).with_name("pyinstaller").exists():
         pytest.fail(
             "pyinstaller is not installed (pip install -e '.[packaging]'): the frozen build cannot be tested"
         )
     target = DIST / EXE_NAME
-    with _build_lock():
-        fresh = target.exists() and target.stat().st_mtime > _newest_input_mtime()
-        if not fresh or os.environ.get("LABSYNC_SMOKE_REBUILD") == "1":
-            _build()
-    assert target.exists(), f"the build did not produce {target}"
-    return target
+    with _shared_build():
+        assert target.exists(), f"the build did not produce {target}"
+        yield target
 
 
 @pytest.fixture
@@ -269,6 +278,15 @@ def test_import_and_export_in_a_temporary_workspace(
         with out.open(encoding="utf-8-sig", newline="") as handle:
             exported_rows = sum(1 for _ in csv.reader(handle)) - 1
         assert exported_rows == source_rows
+
+    # INFO logs carry no secrets and no record contents.
+    logged = "\n".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "home" / "logs").glob("labsync.log*")
+    )
+    assert sandbox["LABSYNC_PASSPHRASE"] not in logged
+    if sample.read_text(encoding="utf-8", errors="replace") == SAMPLE_CSV:
+        for value in ("Acetone", "67-64-1", "Sodium chloride"):
+            assert value not in logged, f"record contents ({value}) in the INFO log"
 
     # The workspace is encrypted: a wrong passphrase is one clear line and exit 2, not a crash.
     wrong = {**sandbox, "LABSYNC_PASSPHRASE": "not the passphrase"}
