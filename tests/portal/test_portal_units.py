@@ -146,3 +146,26 @@ def test_injected_checker_decides(pki: Pki, tmp_path: Path) -> None:
         results = submit(h, client_token(h, portal), [record(n=0), ok]).json()["results"]
         assert [r["status"] for r in results] == ["rejected", "accepted"]
         assert results[0]["violations"][0]["code"] == "CHEMICAL_NOT_APPROVED"
+
+
+def test_the_contract_is_valid_openapi_31_and_matches_the_routes(tmp_path: Path) -> None:
+    import schemathesis
+    import yaml
+    from starlette.routing import Route
+
+    from app.portal.server import PortalConfig, create_app
+
+    spec_path = Path(__file__).resolve().parents[2] / "resources" / "portal-api.yaml"
+    schemathesis.openapi.from_path(spec_path).validate()  # the OpenAPI 3.1 meta-schema
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    documented = {(path, method.upper()) for path, ops in spec["paths"].items() for method in ops}
+    app, portal = create_app(PortalConfig(db_path=tmp_path / "p.db"))
+    served = {
+        (route.path, method)
+        for route in app.routes
+        if isinstance(route, Route)
+        for method in (route.methods or ())
+        if method != "HEAD"
+    }
+    portal.store.close()
+    assert served == documented
