@@ -29,7 +29,7 @@ def _records(rows: Iterable[SourceRow]) -> list[dict[str, Any]]:
     return [dict(zip(header, r.values, strict=False)) for r in rows[1:]]
 
 
-# --- csv-spectrum: CSV edge cases with expected JSON ----------------------------------------------------------
+# --- csv-spectrum: CSV edge cases with expected JSON ----------------------------------------------
 
 SPECTRUM = [
     "comma_in_quotes", "empty", "empty_crlf", "escaped_quotes", "json", "newlines", "newlines_crlf",
@@ -50,7 +50,7 @@ def test_csv_spectrum_multiline_record_numbers(corpora: Path) -> None:
     assert rows[2].values == ["Once upon \r\na time", "5", "6"]
 
 
-# --- W3C CSVW: CSV -> JSON without metadata ----------------------------------------------------------------------
+# --- W3C CSVW: CSV -> JSON without metadata -------------------------------------------------------
 
 
 def _csvw_cases(root: Path) -> list[tuple[str, str, bool]]:
@@ -82,7 +82,7 @@ def test_csvw_to_json(corpora: Path) -> None:
     assert checked == 9
 
 
-# --- frictionless-data messy files (EXPECTED.json) ---------------------------------------------------------------
+# --- frictionless-data messy files (EXPECTED.json) ------------------------------------------------
 
 
 def _fr(corpora: Path, name: str) -> Path:
@@ -216,7 +216,7 @@ def test_frictionless_numbers_keep_identifiers(corpora: Path) -> None:
     ]
 
 
-# --- charset-normalizer: 18 samples in 9 encodings ---------------------------------------------------------------
+# --- charset-normalizer: 18 samples in 9 encodings ------------------------------------------------
 
 
 def _charset_cases(corpora: Path) -> list[tuple[str, str]]:
@@ -238,7 +238,8 @@ def test_ghs_codes_cp1252_tsv(corpora: Path) -> None:
     rows = _read(corpora / "ghs-codes" / "ghscode_10.txt")
     assert rows[0].values[:2] == ["H-Code", "Hazard Statement"]
     text = "\n".join("\t".join(map(str, r.values)) for r in rows)
-    assert "°C" in text and "\ufffd" not in text
+    assert "°C" in text
+    assert "\ufffd" not in text
 
 
 def test_oehha_cp1252_micro_sign(corpora: Path) -> None:
@@ -246,7 +247,7 @@ def test_oehha_cp1252_micro_sign(corpora: Path) -> None:
     assert any("NSRL or MADL (µg/day)" in str(v) for r in rows[:15] for v in r.values)
 
 
-# --- calamine workbooks (expectations from calamine's tests/test.rs) ---------------------------------------------
+# --- calamine workbooks (expectations from calamine's tests/test.rs) ------------------------------
 
 
 def _cal(corpora: Path, name: str) -> Path:
@@ -322,7 +323,7 @@ def test_calamine_header_row_offsets(corpora: Path) -> None:
     assert rows[8].values == ["Columns", "Column A", "Column B", "Column C"]
 
 
-# --- SheetJS: Excel-authored workbooks with Excel's own exports as oracles ---------------------------------------
+# --- SheetJS: Excel-authored workbooks with Excel's own exports as oracles ------------------------
 
 
 def _sj(corpora: Path, name: str) -> Path:
@@ -402,7 +403,7 @@ def test_sheetjs_unicode_text_exports_match_workbook(corpora: Path, name: str) -
     assert xlsx <= txt | {t.strip('"') for t in txt}
 
 
-# --- XlsxWriter reference workbooks (the upstream test states what was written) ----------------------------------
+# --- XlsxWriter reference workbooks (the upstream test states what was written) -------------------
 
 
 def _xw(corpora: Path, name: str) -> Path:
@@ -455,8 +456,8 @@ def test_xlsxwriter_dates_1900_and_1904(corpora: Path) -> None:
 
 
 def test_xlsxwriter_shared_string_control_escapes(corpora: Path) -> None:
-    """A1..A127 hold chr(0)..chr(126) (A35, chr(34), left empty); control characters are stored as _x0001_-style
-    escapes and must come back decoded."""
+    """A1..A127 hold chr(0)..chr(126) (A35, chr(34), left empty); control characters are stored as
+    _x0001_-style escapes and must come back decoded."""
     values = [r.values[0] for r in _read(_xw(corpora, "shared_strings01.xlsx"))]
     assert values == [None if i == 34 else chr(i) for i in range(127)]
 
