@@ -153,6 +153,15 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
             os.chmod(self.baseFilename, 0o600)
         return stream
 
+    def doRollover(self) -> None:
+        """Rotate; if another LabSync process holds the file open (Windows refuses the rename), keep
+        writing to the current file and try again at the next size check instead of a logging error."""
+        try:
+            super().doRollover()
+        except OSError:
+            if self.stream is None:
+                self.stream = self._open()
+
 
 class RecentLinesHandler(logging.Handler):
     """Keeps the last formatted lines in memory, for crash reports."""

@@ -232,3 +232,20 @@ def test_cli_error_boundary_writes_a_report(
     reports = list(current_paths().crash_dir.glob("crash-*.txt"))
     assert len(reports) == 1
     assert "the GUI fell over" in reports[0].read_text(encoding="utf-8")
+
+
+def test_rollover_that_cannot_rename_keeps_logging(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = setup_logging(debug=False, console=False)
+    assert path is not None
+    handler = next(h for h in logging.getLogger().handlers if isinstance(h, logs.PrivateRotatingFileHandler))
+
+    def refuse(src: str, dst: str) -> None:
+        raise PermissionError(
+            13, "The process cannot access the file because it is being used by another process"
+        )
+
+    monkeypatch.setattr(handler, "rotate", refuse)
+    handler.doRollover()
+    logging.getLogger("app.test").info("still logging after a refused rotation")
+    handler.flush()
+    assert "still logging after a refused rotation" in path.read_text(encoding="utf-8")
