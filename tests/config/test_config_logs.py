@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from app.config import crash, logs
-from app.config.logs import Sensitive, qt_message_to_log, redact, setup_logging, teardown_logging
+from app.config.logs import Sensitive, qt_message_to_log, redact, setup_logging
 from app.paths import current_paths
 
 SECRETS = [
@@ -27,15 +26,6 @@ SECRETS = [
     ("login password: hunter2!", "hunter2"),
     ("jwt eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJsYWItNDIifQ.c2lnbmF0dXJl", "eyJzdWIiOiJsYWItNDIifQ"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    level = root.level
-    yield
-    teardown_logging()
-    root.setLevel(level)
 
 
 @pytest.mark.parametrize(("text", "secret"), SECRETS)
