@@ -19,12 +19,15 @@ never retry unchanged: the rows go back to quarantine with the portal's codes.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -104,6 +107,21 @@ class SyncReport:
             "reason": self.reason,
             "elapsed_s": round(self.elapsed, 3),
         }
+
+
+@dataclass
+class _Sent:
+    """What the network half of a delivery found out (see ``SyncClient._send``)."""
+
+    kind: str = "park"  # ok | park | reject_all | too_large
+    response: httpx.Response | None = None
+    status: int = 0
+    data: Any = None
+    delay: float = 0.0
+    why: str = ""
+    reason: str = ""
+    requests: int = 0
+    retries: int = 0
 
 
 class _GiveUp(Exception):
@@ -230,13 +248,7 @@ class SyncClient:
                 report.resumed += len(entries)
                 log.info("resuming an interrupted send of %d records (request %s)", len(entries), key)
                 advance(self._deliver(key, entries, report))
-            while stop is None or not stop.is_set():
-                due = list(self.workspace.due_outbox(self.batch_size, self._now()))
-                if not due:
-                    break
-                key = new_request_key()
-                self.workspace.begin_send([int(e.id) for e in due], key)  # persisted before the first byte
-                advance(self._deliver(key, due, report))
+            self._drain(report, advance, stop)
         except _GiveUp as exc:
             report.reason = str(exc)
         report.circuit_open = self.breaker.state is not BreakerState.CLOSED
@@ -245,6 +257,46 @@ class SyncClient:
             report.reason = "stopped" if stop is not None and stop.is_set() else "records wait for a retry"
         report.elapsed = time.monotonic() - started
         return report
+
+    def _drain(
+        self, report: SyncReport, advance: Callable[[int], None], stop: threading.Event | None
+    ) -> None:
+        """Send what is due, batch after batch, with up to ``pipeline_depth`` batches in flight.
+
+        This thread owns the workspace: it picks the next due batch, persists its request key (begin_send),
+        builds its body and stores the previous batch's outcome, while one sender thread does the network
+        half (``_send``). Every batch still has its key persisted before its first byte and its outcome stored
+        only after the portal answered, so a crash at any point is recovered by ``open_sends`` as before."""
+        depth = max(1, self.settings.pipeline_depth)
+        lab = self.lab()
+        inflight: deque[tuple[str, list[Any], Future[_Sent]]] = deque()
+
+        def settle_oldest() -> None:
+            key, entries, future = inflight.popleft()
+            advance(self._apply(key, entries, future.result(), report))
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="labsync-send") as sender:
+            try:
+                while stop is None or not stop.is_set():
+                    if len(inflight) >= depth:
+                        settle_oldest()
+                        continue
+                    due = list(self.workspace.due_outbox(self.batch_size, self._now()))
+                    if not due:
+                        break
+                    key = new_request_key()
+                    self.workspace.begin_send(
+                        [int(e.id) for e in due], key
+                    )  # persisted before the first byte
+                    body = wire.batch_body(due, lab)
+                    inflight.append((key, due, sender.submit(self._send, key, body)))
+                while inflight:
+                    settle_oldest()
+            except _GiveUp:
+                while inflight:  # store what the batches still in flight got (each may be parked too)
+                    with contextlib.suppress(_GiveUp):
+                        settle_oldest()
+                raise
 
     def _attempt_entries(self, attempt: Any) -> list[Any]:
         entries = getattr(attempt, "entries", None)
@@ -257,18 +309,29 @@ class SyncClient:
         return [e for e in outbox() if int(e.id) in ids]
 
     def _deliver(self, key: str, entries: Sequence[Any], report: SyncReport) -> int:
-        """Send one batch under ``key`` until the portal answers. Returns the number of entries settled."""
+        """Send one batch under ``key`` until the portal answers, and store the outcome. Returns the number of
+        entries settled; raises ``_GiveUp`` (after parking the entries) when the portal cannot be reached."""
         body = wire.batch_body(entries, self.lab())
+        return self._apply(key, entries, self._send(key, body), report)
+
+    def _send(self, key: str, body: bytes) -> _Sent:
+        """The network half of a delivery: POST ``body`` under ``key`` with retries, backoff and the breaker.
+
+        Touches no workspace state, so it may run on the sender thread while the workspace thread stores the
+        previous batch's outcome. Raises AuthError / ProtocolError / TLSRefused."""
         headers = {"Idempotency-Key": wire.structured_key(key), "Content-Type": "application/json"}
+        sent = _Sent()
         attempt = 0
         while True:
             if not self.breaker.allow():
                 wait = self.breaker.retry_in()
-                self._park(key, entries, wait, "circuit open", report)
-                raise _GiveUp(
+                sent.kind, sent.delay = "park", wait
+                sent.why = "circuit open"
+                sent.reason = (
                     f"portal unavailable: circuit open after repeated failures (retry in {wait:.0f}s)"
                 )
-            report.requests += 1
+                return sent
+            sent.requests += 1
             failure: str
             retry_after: float | None = None
             try:
@@ -282,9 +345,12 @@ class SyncClient:
                 status = response.status_code
                 if status == 200:
                     self.breaker.record_success()
-                    return self._settle(key, entries, response, report)
+                    sent.kind, sent.response = "ok", response
+                    return sent
                 data = _json_or_none(response)
                 code = wire.problem_code(data)
+                if status not in RETRY_STATUSES and status < 500:
+                    self.breaker.record_success()  # the portal is up and answered; the request was refused
                 if status == 401:
                     raise AuthError(
                         "the portal refused the access token even after a refresh: run `labsync login`"
@@ -298,28 +364,20 @@ class SyncClient:
                         f"request key {key} was already used with a different body (client bug)"
                     )
                 if status == 413:
-                    self.batch_size = max(1, len(entries) // 2)
-                    self._park(key, entries, 0.0, "batch too large", report, now=True)
-                    return len(entries)
+                    sent.kind = "too_large"
+                    return sent
                 if status in RETRY_STATUSES:
                     failure = f"HTTP {status}" + (f" {code}" if code else "")
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                    if (
-                        status == 409
-                    ):  # our own earlier attempt is still being processed: not a portal failure
+                    if status == 409 and attempt < 4 * self.settings.max_attempts:
+                        # our own earlier attempt is still being processed: wait for it, not a portal failure
                         attempt += 1
-                        report.retries += 1
-                        self._sleep(
-                            backoff_delay(
-                                0,
-                                base=self.settings.backoff_base,
-                                jitter=self._jitter,
-                                retry_after=retry_after,
-                            )
-                        )
+                        sent.retries += 1
+                        self._sleep(self._delay(0, retry_after))
                         continue
                 elif 400 <= status < 500:
-                    return self._reject_all(key, entries, status, data, report)
+                    sent.kind, sent.status, sent.data = "reject_all", status, data
+                    return sent
                 else:
                     failure = f"HTTP {status}"
             # a transient failure
@@ -329,25 +387,36 @@ class SyncClient:
             if self.breaker.state is BreakerState.OPEN:
                 continue  # parked at the top of the loop, without a pointless sleep
             if attempt >= self.settings.max_attempts:
-                delay = backoff_delay(
-                    attempt,
-                    base=self.settings.backoff_base,
-                    cap=self.settings.backoff_cap,
-                    jitter=self._jitter,
-                    retry_after=retry_after,
-                )
-                self._park(key, entries, delay, failure, report)
-                raise _GiveUp(f"portal unavailable: {failure} after {attempt} attempts")
-            report.retries += 1
-            self._sleep(
-                backoff_delay(
-                    attempt - 1,
-                    base=self.settings.backoff_base,
-                    cap=self.settings.backoff_cap,
-                    jitter=self._jitter,
-                    retry_after=retry_after,
-                )
-            )
+                sent.kind, sent.delay, sent.why = "park", self._delay(attempt, retry_after), failure
+                sent.reason = f"portal unavailable: {failure} after {attempt} attempts"
+                return sent
+            sent.retries += 1
+            self._sleep(self._delay(attempt - 1, retry_after))
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        return backoff_delay(
+            attempt,
+            base=self.settings.backoff_base,
+            cap=self.settings.backoff_cap,
+            jitter=self._jitter,
+            retry_after=retry_after,
+        )
+
+    def _apply(self, key: str, entries: Sequence[Any], sent: _Sent, report: SyncReport) -> int:
+        """The workspace half of a delivery: store what the portal said (or park the entries)."""
+        report.requests += sent.requests
+        report.retries += sent.retries
+        if sent.kind == "ok":
+            assert sent.response is not None
+            return self._settle(key, entries, sent.response, report)
+        if sent.kind == "too_large":
+            self.batch_size = max(1, len(entries) // 2)
+            self._park(key, entries, 0.0, "batch too large", report, now=True)
+            return len(entries)
+        if sent.kind == "reject_all":
+            return self._reject_all(key, entries, sent.status, sent.data, report)
+        self._park(key, entries, sent.delay, sent.why, report)
+        raise _GiveUp(sent.reason)
 
     def _settle(self, key: str, entries: Sequence[Any], response: httpx.Response, report: SyncReport) -> int:
         data = _json_or_none(response)
@@ -358,11 +427,11 @@ class SyncClient:
         by_key = wire.parse_batch_response(data, [str(e.idempotency_key) for e in entries])
         outcomes: list[Outcome] = []
         retry_at = self._now() + timedelta(seconds=self.settings.backoff_base)
-        rows = self._row_numbers([e for e in entries if by_key[str(e.idempotency_key)].violations])
+        # Only rejections carry violations back to their rows; warnings on accepted records (e.g.
+        # LOCATION_UNKNOWN) are the portal's reviewers' business and the workspace does not keep them.
+        rows = self._row_numbers([e for e in entries if by_key[str(e.idempotency_key)].status == "rejected"])
         for entry in entries:
             result = by_key[str(entry.idempotency_key)]
-            row = rows.get(int(entry.id))
-            violations = [portal_violation(v, row) for v in result.violations]
             if result.status in ("accepted", "duplicate"):
                 outcomes.append(
                     Outcome(
@@ -370,7 +439,7 @@ class SyncClient:
                         str(entry.idempotency_key),
                         ACKED,
                         result.status,
-                        violations,
+                        [],
                         record_id=result.record_id,
                         payload_hash=result.payload_hash,
                     )
@@ -381,6 +450,8 @@ class SyncClient:
                 else:
                     report.duplicates += 1
             elif result.status == "rejected":
+                row = rows.get(int(entry.id))
+                violations = [portal_violation(v, row) for v in result.violations if isinstance(v, dict)]
                 outcomes.append(
                     Outcome(
                         int(entry.id),
@@ -405,7 +476,12 @@ class SyncClient:
                     )
                 )
                 report.deferred += 1
-        self.workspace.record_results(key, [to_workspace(o) for o in outcomes])
+        # Entries this client already knows to be resolved (a replay of acknowledged records) need no write:
+        # the workspace would ignore their outcomes anyway.
+        open_ids = {int(e.id) for e in entries if _state_of(e) not in ("ACKED", "REJECTED")}
+        fresh = [to_workspace(o) for o in outcomes if o.entry_id in open_ids]
+        if fresh:
+            self.workspace.record_results(key, fresh)
         return len(entries)
 
     def _row_numbers(self, entries: Sequence[Any]) -> dict[int, int]:
@@ -430,11 +506,14 @@ class SyncClient:
         """The lab sent with records whose payload names none: the configured lab, else the identity's only
         lab (``GET /v1/whoami``), else None (the portal then rejects them with a clear code)."""
         if self._lab is None:
-            self._lab = self.settings.lab or ""
-            if not self._lab:
+            if self.settings.lab:
+                self._lab = self.settings.lab
+            else:
                 try:
                     data = _json_or_none(self.get_json(wire.WHOAMI_PATH))
-                except (PortalUnavailable, ProtocolError):
+                except PortalUnavailable:
+                    return None  # not cached: asked again next time
+                except ProtocolError:
                     data = None
                 labs = [lab for lab in (data or {}).get("labs", []) if isinstance(lab, str) and lab != "*"]
                 self._lab = labs[0] if len(labs) == 1 else ""
@@ -547,6 +626,8 @@ class SyncClient:
                     self.breaker.record_success()
                     return response
                 code = wire.problem_code(_json_or_none(response))
+                if response.status_code not in RETRY_STATUSES and response.status_code < 500:
+                    self.breaker.record_success()
                 if response.status_code == 401:
                     raise AuthError(
                         "the portal refused the access token even after a refresh: run `labsync login`"
@@ -612,6 +693,11 @@ def _json_or_none(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return None
+
+
+def _state_of(entry: Any) -> str:
+    state = getattr(entry, "state", "")
+    return str(getattr(state, "value", state))
 
 
 def _row_of(entry: Any) -> int | None:

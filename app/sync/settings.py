@@ -34,6 +34,7 @@ class SyncSettings:
     proxy: str | None = None  # explicit proxy; else HTTPS_PROXY/NO_PROXY from the environment
     allow_insecure_http: bool = False
     batch_size: int = 500
+    pipeline_depth: int = 2  # batches in flight: one being sent while the previous one's outcome is stored
     timeout: float = 30.0
     max_attempts: int = 6  # sends of one batch within one run before it waits in RETRY_WAIT
     backoff_base: float = 0.5

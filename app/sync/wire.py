@@ -63,6 +63,13 @@ def _attr(entry: Any, name: str, default: Any = None) -> Any:
 
 
 def wire_record(entry: Any, default_lab: str | None = None) -> dict[str, Any]:
+    """One record of a batch request (RecordIn)."""
+    record = _wire_fields(entry, default_lab)
+    record["payload_hash"] = payload_hash(record["payload"])
+    return record
+
+
+def _wire_fields(entry: Any, default_lab: str | None = None) -> dict[str, Any]:
     payload = dict(_attr(entry, "payload", {}))
     record_type = _attr(entry, "record_type")
     classification = _attr(entry, "classification")
@@ -76,7 +83,6 @@ def wire_record(entry: Any, default_lab: str | None = None) -> dict[str, Any]:
         "classification": str(getattr(classification, "value", classification)),
         "lab": None if lab is None else str(lab),
         "payload": payload,
-        "payload_hash": payload_hash(payload),
     }
     owner = _attr(entry, "owner") or payload.get("owner")
     if owner is not None:
@@ -86,11 +92,25 @@ def wire_record(entry: Any, default_lab: str | None = None) -> dict[str, Any]:
     return record
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _record_text(entry: Any, default_lab: str | None) -> str:
+    """``canonical_bytes(wire_record(entry))`` as text, serializing the payload once (it is also hashed)."""
+    record = _wire_fields(entry, default_lab)
+    payload_text = _dumps(record.pop("payload"))
+    parts = {k: _dumps(v) for k, v in record.items()}
+    parts["payload"] = payload_text
+    parts["payload_hash"] = '"' + hashlib.sha256(payload_text.encode()).hexdigest() + '"'
+    return "{" + ",".join(f'"{k}":{parts[k]}' for k in sorted(parts)) + "}"
+
+
 def batch_body(entries: Sequence[Any], default_lab: str | None = None) -> bytes:
-    """The request body for ``entries``: deterministic (ordered by entry id) so every retry of the same group
-    has the same fingerprint on the portal, even after a restart."""
+    """The request body for ``entries``: canonical JSON, deterministic (ordered by entry id) so every retry of
+    the same group has the same fingerprint on the portal, even after a restart."""
     ordered = sorted(entries, key=lambda e: int(e.id))
-    return canonical_bytes({"records": [wire_record(e, default_lab) for e in ordered]})
+    return ('{"records":[' + ",".join(_record_text(e, default_lab) for e in ordered) + "]}").encode()
 
 
 @dataclass(frozen=True)
@@ -114,11 +134,11 @@ def parse_batch_response(data: Any, sent_keys: Sequence[str]) -> dict[str, Porta
             status = item.get("status")
             if not isinstance(key, str) or status not in ("accepted", "duplicate", "rejected"):
                 continue
-            violations = [v for v in item.get("violations") or [] if isinstance(v, dict)]
+            violations = item.get("violations") or []
             results[key] = PortalResult(
                 idempotency_key=key,
                 status=status,
-                violations=violations,
+                violations=violations if isinstance(violations, list) else [],
                 record_id=item.get("record_id") if isinstance(item.get("record_id"), str) else None,
                 payload_hash=item.get("payload_hash") if isinstance(item.get("payload_hash"), str) else None,
             )
