@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, cast
 
 from app.errors import InputFileError
-from app.ingest import limits
+from app.ingest import encoding, limits
 from app.ingest.encoding import Encoding, NotTextError, detect
 from app.ingest.types import CellValue, ReadNote, SheetInfo, SourceRow
 
@@ -105,6 +105,7 @@ class DelimitedReader:
             raise InputFileError(self.path, f"cannot read the file ({exc.strerror or exc})") from exc
         self._raw = raw
         numbers = count(1)
+        fallback_before = encoding.fallback_bytes
         try:
             raw.seek(enc.bom)
             text = io.TextIOWrapper(raw, encoding=enc.codec, errors=enc.errors, newline="")
@@ -126,6 +127,14 @@ class DelimitedReader:
         finally:
             csv.field_size_limit(old_limit)
             raw.close()
+            fell_back = encoding.fallback_bytes - fallback_before
+            if fell_back and not any(n.code == "ENCODING_FALLBACK" for n in self._notes):
+                self._notes.append(
+                    ReadNote(
+                        "ENCODING_FALLBACK",
+                        f"{fell_back} byte(s) were not valid UTF-8 and were read as Windows-1252 (µ, é, “)",
+                    )
+                )
 
     def close(self) -> None:
         if self._raw is not None:

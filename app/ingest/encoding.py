@@ -22,10 +22,16 @@ CP1252_HOLES = "labsync-latin1-holes"
 _WESTERN = {"cp1252", "iso8859_1", "iso8859_15", "latin_1"}
 
 
+fallback_bytes = 0
+"""Bytes decoded by the cp1252 fallback so far (process-wide; readers report the change as a ReadNote)."""
+
+
 def _cp1252_fallback(err: UnicodeError) -> tuple[str, int]:
+    global fallback_bytes
     if not isinstance(err, UnicodeDecodeError):
         raise err
     bad = err.object[err.start : err.end]
+    fallback_bytes += len(bad)
     return bad.decode("cp1252", errors=CP1252_HOLES), err.end
 
 

@@ -141,7 +141,7 @@ class XlsxReader:
         rows = data.iter_rows()
         number = 0
         for number, raw in enumerate(rows, 1):
-            values = pad + [_convert(v) for v in raw]
+            values = pad + list(map(_convert, raw)) if pad else list(map(_convert, raw))
             row = SourceRow(number, values, number in hidden)
             if errors:
                 _apply_errors(row, errors)

@@ -39,8 +39,12 @@ def test_cp1252_byte_after_a_long_ascii_prefix_is_not_mojibake(tmp_path: Path) -
     path = tmp_path / "late.csv"
     body = "Name,Amount\n" + "Acetone,5 mg\n" * 20_000 + "Sodium azide,5 µg\n"
     path.write_bytes(body.encode("cp1252"))
-    rows = _read(path)
-    assert rows[-1] == (20_002, ["Sodium azide", "5 µg"])
+    with open_table(path) as reader:
+        rows = list(reader.rows())
+        notes = {n.code: n.message for n in reader.notes()}
+    assert (rows[-1].number, rows[-1].values) == (20_002, ["Sodium azide", "5 µg"])
+    assert notes["ENCODING"] == "read as ASCII/UTF-8"
+    assert "read as Windows-1252" in notes["ENCODING_FALLBACK"]
 
 
 @pytest.mark.parametrize(
