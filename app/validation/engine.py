@@ -96,6 +96,7 @@ class _ColumnCache(dict[Any, Checked]):
 
 
 _getitem = _ColumnCache.__getitem__
+_ERROR = Severity.ERROR
 
 
 class _Plan:
@@ -242,6 +243,10 @@ class RowValidator:
             found = []
         if self._row_rule is not None:
             self._row_rule(row, values, texts, found)
+        if found:
+            for v in found:  # a field with an error is absent from values (cross-field rules included)
+                if v.field is not None and v.severity is _ERROR:
+                    values.pop(v.field, None)
         if hidden or merged_fields:
             found[:0] = self._layout_warnings(row, hidden, merged_fields, texts)
         return RowResult(row, texts, values, found, hidden, merged_fields)
@@ -987,5 +992,3 @@ def summarize(violations: list[Violation]) -> dict[str, int]:
         counts[v.code] = counts.get(v.code, 0) + 1
     return counts
 
-
-_ = Severity  # re-exported for callers that import it from here

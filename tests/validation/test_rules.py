@@ -210,6 +210,14 @@ def test_catalogue_entries_are_complete() -> None:
     assert RULES["DUPLICATE_KEY"].severity is Severity.ERROR
 
 
+def test_cross_field_error_removes_the_field_from_values() -> None:
+    changes = {"signature_date": "2025-06-29"}
+    result = validator("attestation").check_row(3, {**VALID["attestation"], **changes})
+    assert [v.code for v in result.violations] == ["CERTIFIED_BEFORE_PERIOD_END"]
+    assert "signature_date" not in result.values
+    assert result.raw["signature_date"] == "2025-06-29"
+
+
 def test_violation_carries_row_field_value_message_hint_citation() -> None:
     result = validator("chemical_inventory").check_row(
         12, {**VALID["chemical_inventory"], "cas_number": "108-88-4"}

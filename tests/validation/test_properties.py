@@ -1,0 +1,77 @@
+"""Property tests: enumerations match insensitively, checkers never crash, memoized == fresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.ingest.types import ExcelError
+from app.validation import RowValidator, load_dictionary, load_policy
+
+AS_OF = dt.date(2026, 1, 15)
+DICTIONARY = load_dictionary()
+ENUM_VALUES = [(name, value) for name, enum in DICTIONARY.enums.items() for value in enum.values]
+
+
+def _respell(value: str, data: st.DataObject) -> str:
+    out = []
+    for ch in value:
+        if ch == " ":
+            out.append(data.draw(st.sampled_from([" ", "-", "_", "  ", ""])))
+        else:
+            out.append(ch.upper() if data.draw(st.booleans()) else ch.lower())
+    pad = data.draw(st.sampled_from(["", " ", "\u00a0", "\ufeff"]))
+    return pad + "".join(out) + pad
+
+
+@given(st.sampled_from(ENUM_VALUES), st.data())
+def test_enums_match_insensitively(item: tuple[str, str], data: st.DataObject) -> None:
+    name, value = item
+    enum = DICTIONARY.enums[name]
+    spelled = _respell(value, data)
+    from app.validation.normalize import clean_text
+
+    assert enum.match(clean_text(spelled)) == value
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.text(max_size=40),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.dates(),
+    st.datetimes(),
+    st.booleans(),
+    st.sampled_from([ExcelError("#N/A"), ExcelError("#REF!")]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(list(DICTIONARY.record_types)), st.data())
+def test_checkers_never_crash_and_memo_equals_fresh(record_type: str, data: st.DataObject) -> None:
+    fields = DICTIONARY.record_type(record_type).field_names
+    raw = {f: data.draw(CELLS, label=f) for f in fields if data.draw(st.booleans())}
+    shared = RowValidator(record_type, load_policy(), AS_OF)
+    first = shared.check_row(2, raw)
+    again = shared.check_row(2, raw)  # served from the per-column memo
+    fresh = RowValidator(record_type, load_policy(), AS_OF).check_row(2, raw)
+    assert first.violations == again.violations == fresh.violations
+    assert set(first.raw) == set(raw)
+    assert all(isinstance(t, str) for t in first.raw.values())
+    for value in first.values.values():
+        assert not isinstance(value, float)  # money and quantities are Decimal, never float
+    # a field with an error is absent from values
+    errored = {v.field for v in first.violations if v.is_error and v.field}
+    assert not (errored & set(first.values))
+
+
+@given(st.decimals(min_value=Decimal("0.0001"), max_value=Decimal(10**9), places=4))
+def test_quantities_stay_decimal(number: Decimal) -> None:
+    validator = RowValidator("chemical_inventory", load_policy(), AS_OF)
+    result = validator.check_row(2, {"quantity": format(number, "f")})
+    assert result.values["quantity"] == number
+    assert isinstance(result.values["quantity"], Decimal)
