@@ -6,7 +6,7 @@ The portal runs as its own program (``labsync portal serve --tls-self-signed``, 
 ``--in-process`` (then it shares this process and its GIL). A throwaway LabSync home gets an encrypted
 workspace with ``--records`` valid chemical inventory rows imported and submitted (not timed). Then, timed:
 
-* first sync: ``SyncClient.sync_once()`` drains the outbox: begin_send (key persisted) -> POST -> record_results,
+* first sync: ``SyncClient.sync_once()`` drains the outbox: begin_send (key persisted), POST, record_results,
   per batch, with the audit entries, exactly what ``labsync sync --once`` does;
 * full replay: every acknowledged batch sent again under its ORIGINAL request key and body, through the same
   client path (``_deliver``): the portal answers its stored response (``Idempotent-Replayed: true``), the
@@ -39,8 +39,27 @@ OUT = ROOT / "bench" / "out"
 
 
 class Portal:
-    def __init__(self, url: str, client_id: str, secret: str, ca: Path | None, stop: Any) -> None:
-        self.url, self.client_id, self.client_secret, self.ca_bundle, self.stop = url, client_id, secret, ca, stop
+    def __init__(
+        self, url: str, client_id: str, secret: str, ca: Path | None, stop: Any, pid: int | None = None
+    ) -> None:
+        self.url, self.client_id, self.client_secret, self.ca_bundle, self.stop = (
+            url,
+            client_id,
+            secret,
+            ca,
+            stop,
+        )
+        self.pid = pid
+
+    def cpu(self) -> float:
+        """CPU seconds (user + system) the portal process has used so far (0 when in-process or unknown)."""
+        if self.pid is None:
+            return 0.0
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start_portal_process(db: Path, tls: bool) -> Portal:
@@ -72,7 +91,9 @@ def start_portal_process(db: Path, tls: bool) -> Portal:
             proc.kill()
 
     ca = Path(env["LABSYNC_CA_BUNDLE"]) if env.get("LABSYNC_CA_BUNDLE") else None
-    return Portal(env["LABSYNC_PORTAL_URL"], env["LABSYNC_CLIENT_ID"], env["LABSYNC_CLIENT_SECRET"], ca, stop)
+    return Portal(
+        env["LABSYNC_PORTAL_URL"], env["LABSYNC_CLIENT_ID"], env["LABSYNC_CLIENT_SECRET"], ca, stop, proc.pid
+    )
 
 
 def start_portal_in_process(db: Path, tls: bool) -> Portal:
@@ -107,73 +128,101 @@ def main() -> int:
     tls = not args.no_tls
     starter = start_portal_in_process if args.in_process else start_portal_process
     portal = starter(home / "portal.db", tls)
-    rows: list[tuple[str, int, int, float]] = []
+    rows: list[tuple[str, int, int, float, float, float]] = []
+
+    def clocks() -> tuple[float, float, float]:
+        return time.perf_counter(), time.process_time(), portal.cpu()
+
+    def row(name: str, n: int, requests: int, start: tuple[float, float, float]) -> None:
+        end = clocks()
+        rows.append((name, n, requests, end[0] - start[0], end[1] - start[1], end[2] - start[2]))
+
     try:
         with Workspace.open() as ws:
             t0 = time.perf_counter()
             fill_outbox(ws, home, args.records)
             prep = time.perf_counter() - t0
             settings = SyncSettings(
-                portal_url=portal.url, client_id=portal.client_id, client_secret=portal.client_secret,
-                ca_bundle=portal.ca_bundle, lab="LAB-A", batch_size=args.batch_size,
+                portal_url=portal.url,
+                client_id=portal.client_id,
+                client_secret=portal.client_secret,
+                ca_bundle=portal.ca_bundle,
+                lab="LAB-A",
+                batch_size=args.batch_size,
             )
             with SyncClient(ws, settings, token_store=MemoryTokenStore()) as client:
                 client.tokens.access_token()  # sign in before the clock starts (one token request)
-                t0 = time.perf_counter()
+                t0 = clocks()
                 first = client.sync_once()
-                elapsed = time.perf_counter() - t0
-                assert first.done and first.accepted == args.records, first
-                rows.append(("first sync", first.acked, first.requests, elapsed))
+                assert first.done, first
+                assert first.accepted == args.records, first
+                row("first sync", first.acked, first.requests, t0)
 
                 groups: dict[str, list[Any]] = defaultdict(list)
                 for entry in ws.outbox(state="ACKED"):
                     groups[str(entry.request_key)].append(entry)
                 replay = SyncReport()
-                t0 = time.perf_counter()
+                t0 = clocks()
                 for key, entries in groups.items():
                     client._deliver(key, entries, replay)
-                elapsed = time.perf_counter() - t0
-                assert replay.replayed == len(groups) and replay.acked == args.records, replay
-                rows.append(("full replay (same request keys)", replay.acked, replay.requests, elapsed))
+                assert replay.replayed == len(groups), replay
+                assert replay.acked == args.records, replay
+                row("full replay (same request keys)", replay.acked, replay.requests, t0)
 
-                t0 = time.perf_counter()
+                t0 = clocks()
                 dup = requests = 0
                 for entries in groups.values():
                     body = wire.batch_body(entries, client.lab())
                     response = client.http.post(
-                        wire.BATCH_PATH, content=body, auth=client.auth,
-                        headers={"Idempotency-Key": wire.structured_key(f"bench-{uuid.uuid4()}"),
-                                 "Content-Type": "application/json"},
+                        wire.BATCH_PATH,
+                        content=body,
+                        auth=client.auth,
+                        headers={
+                            "Idempotency-Key": wire.structured_key(f"bench-{uuid.uuid4()}"),
+                            "Content-Type": "application/json",
+                        },
                     )
                     requests += 1
-                    results = wire.parse_batch_response(response.json(), [str(e.idempotency_key) for e in entries])
+                    results = wire.parse_batch_response(
+                        response.json(), [str(e.idempotency_key) for e in entries]
+                    )
                     dup += sum(1 for r in results.values() if r.status == "duplicate")
-                elapsed = time.perf_counter() - t0
                 assert dup == args.records
-                rows.append(("re-send, new request keys (per-record duplicate)", dup, requests, elapsed))
+                row("re-send, new request keys (per-record duplicate)", dup, requests, t0)
             assert ws.verify_audit().ok
         del httpx
     finally:
         portal.stop()
 
     first_rate = rows[0][1] / rows[0][3]
+    where = "in-process" if args.in_process else "own process"
+    scheme = "TLS 1.3" if tls else "plain http"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
         f"Sync benchmark, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
-        f"{platform.machine()}, {os.cpu_count()} CPUs; portal {'in-process' if args.in_process else 'own process'}"
-        f" over {'TLS 1.3' if tls else 'plain http'} on 127.0.0.1; {args.records} records, batch {args.batch_size};"
+        f"{platform.machine()}, {os.cpu_count()} CPUs; portal {where} over {scheme} on 127.0.0.1; "
+        f"{args.records} records, batch {args.batch_size};"
         f" workspace preparation (import + submit, untimed) {prep:.1f}s",
         "",
-        "| scenario | records | requests | seconds | records/s | vs first sync |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        f"Load average at the end: {load} (other work on the machine "
+        "slows the wall-clock figures; the CPU columns do not depend on it).",
+        "",
+        "| scenario | records | requests | wall s | records/s | vs first sync "
+        "| client CPU s | portal CPU s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, n, req, secs in rows:
+    for name, n, req, secs, ccpu, pcpu in rows:
         rate = n / secs
-        lines.append(f"| {name} | {n:,} | {req} | {secs:.2f} | {rate:,.0f} | {rate / first_rate:.1f}x |")
+        lines.append(
+            f"| {name} | {n:,} | {req} | {secs:.2f} | {rate:,.0f} | {rate / first_rate:.1f}x "
+            f"| {ccpu:.2f} | {pcpu:.2f} |"
+        )
     replay_speedup = (rows[1][1] / rows[1][3]) / first_rate
+    replay_verdict = "met" if replay_speedup >= 5 else "NOT met"
     lines += [
         "",
         f"Targets: first sync >= 5,000 records/s: {'met' if first_rate >= 5000 else 'NOT met'} "
-        f"({first_rate:,.0f}); full replay >= 5x the first sync: {'met' if replay_speedup >= 5 else 'NOT met'} "
+        f"({first_rate:,.0f}); full replay >= 5x the first sync: {replay_verdict} "
         f"({replay_speedup:.1f}x).",
     ]
     text = "\n".join(lines)
