@@ -16,6 +16,7 @@ import os
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LABSYNC_GUI_NONINTERACTIVE", "1")
@@ -176,15 +177,38 @@ def main() -> int:
         pixmap.save(str(OUT / f"{name}.png"))
         print("wrote", OUT / f"{name}.png")
 
+    def shot_with_tooltip(win: Any, name: str) -> None:
+        """The window with the current cell's tooltip (code, message, fix, citation) where Qt shows it."""
+        from PySide6.QtGui import QPainter
+        from PySide6.QtWidgets import QApplication, QToolTip
+
+        grid = win.grid
+        index = grid.currentIndex()
+        rect = grid.visualRect(index)
+        anchor = grid.viewport().mapToGlobal(rect.center())
+        QToolTip.showText(anchor, str(index.data(Qt.ItemDataRole.ToolTipRole)), grid.viewport(), rect, 60000)
+        pump(300)
+        pixmap = win.grab()
+        tips = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.inherits("QTipLabel")]
+        if tips:
+            tip = tips[0]
+            painter = QPainter(pixmap)
+            painter.drawPixmap(win.mapFromGlobal(tip.pos()), tip.grab())
+            painter.end()
+        QToolTip.hideText()
+        pixmap.save(str(OUT / f"{name}.png"))
+        print("wrote", OUT / f"{name}.png")
+
     # 1. grid with violations (problems only is off; scroll to show a mix)
     window.tabs.setCurrentIndex(0)
     first = min(service.reader.batches(), key=lambda b: b.id)  # the first, roughest version
     pos = window.batch_combo.findData(first.id)
     window.batch_combo.setCurrentIndex(pos)
     pump(100)
+    window.statusBar().clearMessage()
     window.grid.scrollTo(window.model.index(40, 0))
     window.jump_to_code("CAS_CHECKSUM")
-    shot(window, "grid")
+    shot_with_tooltip(window, "grid")
     shot(window.dock, "violations_panel")
     window.only_problems.setChecked(True)
     pump(100)
@@ -213,6 +237,19 @@ def main() -> int:
     last = max(service.reader.batches(), key=lambda b: b.id)
     window.batch_combo.setCurrentIndex(window.batch_combo.findData(last.id))
     pump(100)
+    # fix a few cells the way a lab manager would, so the audit log has edits to show
+    window.only_problems.setChecked(True)
+    pump(100)
+    fixes = {"unit": "L", "room": "210", "quantity": "1", "sds_reference": "SDS-on-file"}
+    for row in range(min(6, window.model.rowCount())):
+        stored = window.model.stored_row(row)
+        for v in stored.violations:
+            if v.field in fixes:
+                index = window.model.index(row, window.model.fields.index(v.field))
+                window.model.setData(index, fixes[v.field])
+                wait_for(lambda: window.editing.pending == 0, 10)
+                break
+    window.only_problems.setChecked(False)
     window.ask_submit = lambda valid, invalid: SubmitChoice.NOW  # type: ignore[method-assign]
     synced: list[object] = []
     window.sync.synced.connect(synced.append)
@@ -228,9 +265,11 @@ def main() -> int:
     window.tabs.setCurrentWidget(window.audit)
     verified: list[object] = []
     window.audit.verified.connect(verified.append)
+    window.audit.action.setCurrentIndex(window.audit.action.findData("edit"))
     window.audit.verify.click()
     wait_for(lambda: verified, 30)
     shot(window, "audit")
+    window.audit.action.setCurrentIndex(0)
     window.tabs.setCurrentWidget(window.dashboard)
     window.batch_combo.setCurrentIndex(window.batch_combo.findData(first.id))
     window.tabs.setCurrentWidget(window.dashboard)
@@ -243,7 +282,6 @@ def main() -> int:
     service.close()
     ctx.close()
     QCoreApplication.processEvents()
-    del Qt
     return 0
 
 

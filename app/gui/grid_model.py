@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QFont
 
 from app.gui import theme
 from app.gui.qtcompat import emit
@@ -297,6 +297,10 @@ class RowGridModel(QAbstractTableModel):
             field = self._fields[section]
             if role == Qt.ItemDataRole.DisplayRole:
                 return self._headers.get(field) or field.replace("_", " ")
+            if role == Qt.ItemDataRole.FontRole and field not in self._headers:
+                font = QFont()
+                font.setItalic(True)  # a field of the record type that the file has no column for
+                return font
             if role == Qt.ItemDataRole.ToolTipRole:
                 if field in self._headers:
                     return self.tr("Column “{0}” of the file, field {1}").format(self._headers[field], field)

@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         self.batch_combo = QComboBox(self)
         self.batch_combo.setAccessibleName(self.tr("Batch"))
         self.batch_combo.setMinimumContentsLength(28)
+        self.batch_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.batch_combo.currentIndexChanged.connect(self._batch_chosen)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search rows…"))

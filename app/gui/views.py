@@ -285,13 +285,11 @@ class AuditView(QWidget):
                     tooltip=lambda e: f"{e.actor} on {e.host}, LabSync {e.app_version}",
                 ),
                 Column(self.tr("Action"), lambda e: attr(e, "action")),
-                Column(self.tr("What"), lambda e: attr(e, "entity", "entity_id")),
-                Column(self.tr("Before"), lambda e: _short(attr(e, "before"))),
+                Column(self.tr("What"), _audit_what, tooltip=lambda e: str(e.entity)),
                 Column(
-                    self.tr("After"),
-                    lambda e: _short(attr(e, "after")),
-                    tooltip=lambda e: display(attr(e, "after")) or None,
+                    self.tr("Before"), lambda e: _audit_value(e.before), tooltip=lambda e: e.before or None
                 ),
+                Column(self.tr("After"), lambda e: _audit_value(e.after), tooltip=lambda e: e.after or None),
             ],
             self,
         )
@@ -418,6 +416,34 @@ def _local_time(text: str) -> str:
         return dt.datetime.fromisoformat(text).astimezone().strftime("%Y-%m-%d %H:%M:%S")
     except (TypeError, ValueError):
         return str(text)
+
+
+def _json(text: str | None) -> Any:
+    import json
+
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _audit_what(entry: Any) -> str:
+    """ "row 98 · quantity" for a cell edit; the entity as recorded otherwise."""
+    data = _json(entry.before) or _json(entry.after)
+    if isinstance(data, dict) and "field" in data and "row" in data:
+        return f"row {data['row']} · {data['field']}"
+    return str(entry.entity)
+
+
+def _audit_value(text: str | None) -> str:
+    """A cell edit's value as the user typed it ("(empty)" for blank); other entries compactly."""
+    data = _json(text)
+    if isinstance(data, dict) and "value" in data and "field" in data:
+        value = data["value"]
+        return "(empty)" if value in (None, "") else f"“{value}”"
+    return _short(text)
 
 
 def _short(value: Any) -> str:
