@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import httpx
@@ -199,3 +200,34 @@ def test_tokens_and_secrets_are_never_logged(caplog: pytest.LogCaptureFixture) -
     text = caplog.text + repr(client.settings) + repr(client.tokens.current())
     assert "s3cret" not in text
     assert "at-1" not in text
+
+
+def test_pipelined_drain_persists_each_key_before_its_request_and_acks_after_the_answer() -> None:
+    outbox, portal = FakeOutbox(2000), FakePortal()
+    by_key = {e.idempotency_key: e for e in outbox.entries.values()}
+    seen: list[tuple[str, set[str]]] = []
+    handle = portal.handle
+
+    def checking(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith(":batch"):
+            key = request.headers["Idempotency-Key"].strip('"')
+            records = json.loads(request.content)["records"]
+            entries = [by_key[r["idempotency_key"]] for r in records]
+            seen.append((key, {e.state for e in entries}))
+            assert all(e.request_key == key for e in entries)  # persisted before the first byte
+        return handle(request)
+
+    portal.handle = checking  # type: ignore[method-assign]
+    client, _ = make(
+        outbox,
+        portal,
+        settings=SyncSettings(
+            portal_url="https://portal.test", client_id="c", client_secret="s", batch_size=100
+        ),
+    )
+    report = client.sync_once()
+    assert report.done
+    assert len(seen) == 20
+    assert all(states == {"SENDING"} for _, states in seen)  # never acknowledged before the portal answered
+    assert len({key for key, _ in seen}) == 20
+    assert outbox.states() == {"ACKED": 2000}
