@@ -15,7 +15,7 @@ WARNING_CODES = frozenset(
     }
 )
 
-_TITLES: dict[str, str] = {
+_TITLES: dict[str, object] = {  # QT_TRANSLATE_NOOP returns its text; typed object in PySide's stubs
     "HEADER_MISSING": QT_TRANSLATE_NOOP("codes", "A required column is missing"),
     "REQUIRED_MISSING": QT_TRANSLATE_NOOP("codes", "A required value is empty"),
     "TYPE_INVALID": QT_TRANSLATE_NOOP("codes", "Not a number, date or yes/no"),
@@ -52,7 +52,9 @@ _TITLES: dict[str, str] = {
 
 def code_title(code: str) -> str:
     title = _TITLES.get(code)
-    return QCoreApplication.translate("codes", title) if title else code.replace("_", " ").capitalize()
+    if not title:
+        return code.replace("_", " ").capitalize()
+    return QCoreApplication.translate("codes", str(title))
 
 
 def code_severity(code: str) -> str:

@@ -50,7 +50,8 @@ class DemoContext:
     def first_sample(self) -> Path | None:
         samples = self.samples()
         preferred = [p for p in samples if "chemical" in p.name or "inventory" in p.name]
-        return (preferred or samples or [None])[0]
+        found = preferred or samples
+        return found[0] if found else None
 
     def close(self) -> None:
         if self.portal is not None:

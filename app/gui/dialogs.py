@@ -199,17 +199,17 @@ class FindReplaceDialog(QDialog):
         if current:
             self.column.setCurrentIndex(max(self.column.findData(current), 0))
         self.column.setAccessibleName(self.tr("Column"))
-        self.find = QLineEdit(self)
-        self.find.setAccessibleName(self.tr("Find"))
-        self.replace = QLineEdit(self)
-        self.replace.setAccessibleName(self.tr("Replace with"))
+        self.find_edit = QLineEdit(self)
+        self.find_edit.setAccessibleName(self.tr("Find"))
+        self.replace_edit = QLineEdit(self)
+        self.replace_edit.setAccessibleName(self.tr("Replace with"))
         self.whole = QCheckBox(self.tr("Whole cell only"), self)
         self.case = QCheckBox(self.tr("Match case"), self)
-        self.result = QLabel(self)
+        self.result_label = QLabel(self)
         form = QFormLayout()
         form.addRow(self.tr("In column:"), self.column)
-        form.addRow(self.tr("Find:"), self.find)
-        form.addRow(self.tr("Replace with:"), self.replace)
+        form.addRow(self.tr("Find:"), self.find_edit)
+        form.addRow(self.tr("Replace with:"), self.replace_edit)
         form.addRow("", self.whole)
         form.addRow("", self.case)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -219,7 +219,7 @@ class FindReplaceDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.result)
+        layout.addWidget(self.result_label)
         layout.addWidget(buttons)
 
     def field(self) -> str:
@@ -227,7 +227,7 @@ class FindReplaceDialog(QDialog):
 
     def transform(self, text: str) -> str:
         """The replacement the user asked for; the same text when it does not match."""
-        needle, repl = self.find.text(), self.replace.text()
+        needle, repl = self.find_edit.text(), self.replace_edit.text()
         if not needle:
             return text
         if self.whole.isChecked():
@@ -300,6 +300,7 @@ class SettingRow:
     value: Any
     source: str  # "built-in", "site", "user", "environment", "command line"
     kind: str = "text"  # text | file | int | secret
+    help: str = ""  # one line: what the setting does
 
 
 class SettingsDialog(QDialog):
@@ -345,6 +346,8 @@ class SettingsDialog(QDialog):
                     continue
                 editor = line
             editor.setAccessibleName(row.label)
+            editor.setToolTip(row.help)
+            editor.setAccessibleDescription(row.help)
             if locked:
                 editor.setToolTip(self.tr("Set by {0}; ask IT to change it.").format(row.source))
                 editor.setAccessibleDescription(self.tr("Read-only, set by {0}").format(row.source))
@@ -374,10 +377,10 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(account)
-        layout.addWidget(buttons)
+        self.body = QVBoxLayout(self)
+        self.body.addLayout(form)
+        self.body.addWidget(account)
+        self.body.addWidget(buttons)
         self.resize(640, 0)
 
     def _label(self, row: SettingRow, locked: bool) -> str:

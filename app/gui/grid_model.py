@@ -47,7 +47,7 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 def worst_severity(violations: Iterable[Violation]) -> str | None:
     worst: str | None = None
     for v in violations:
-        if v.severity is Severity.ERROR or v.severity == "error":
+        if str(v.severity) == Severity.ERROR.value:
             return "error"
         worst = "warning"
     return worst

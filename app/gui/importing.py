@@ -129,11 +129,9 @@ def inspect_file(path: Path, sheet: str | None) -> FileInspection:
     headers, preview, guessed_type, suggested = _scan(path, sheet)
     problems: list[str] = []
     record_type = guessed_type
-    try:
+    if _has_engine():
         from app.validation.engine import open_validation
-    except ImportError:
-        open_validation = None
-    if open_validation is not None:
+
         try:
             with open_validation(path, sheet=sheet) as run:
                 record_type = run.record_type
@@ -153,6 +151,12 @@ def inspect_file(path: Path, sheet: str | None) -> FileInspection:
         info.remembered = True
         info.problems = []
     return info
+
+
+def _has_engine() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("app.validation.engine") is not None
 
 
 # -- remembered templates

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -328,7 +329,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit_menu = menu.addMenu(self.tr("&Edit"))
-        for a in (
+        edit_actions: tuple[QAction | None, ...] = (
             self.act_undo,
             self.act_redo,
             None,
@@ -336,17 +337,16 @@ class MainWindow(QMainWindow):
             self.act_find,
             self.act_fill,
             self.act_next,
-        ):
-            edit_menu.addSeparator() if a is None else edit_menu.addAction(a)
+        )
+        for entry in edit_actions:
+            edit_menu.addSeparator() if entry is None else edit_menu.addAction(entry)
         batch_menu = menu.addMenu(self.tr("&Batch"))
         for a in (self.act_submit, self.act_sync, self.act_retry, self.act_attest):
             batch_menu.addAction(a)
         view_menu = menu.addMenu(self.tr("&View"))
         view_menu.addAction(self.dock.toggleViewAction())
         for i in range(self.tabs.count()):
-            act = self._action(
-                self.tabs.tabText(i), lambda i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}"
-            )
+            act = self._action(self.tabs.tabText(i), partial(self.tabs.setCurrentIndex, i), f"Ctrl+{i + 1}")
             view_menu.addAction(act)
         tools = menu.addMenu(self.tr("&Tools"))
         tools.addAction(self.act_settings)
@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------------------------------------------
     # recent files and drag and drop
     def recent_files(self) -> list[str]:
-        value = self.prefs.value("recent/files", [])
+        value: Any = self.prefs.value("recent/files", [])
         if isinstance(value, str):
             value = [value]
         return [str(v) for v in (value or [])]
@@ -507,7 +507,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Importing {0}…").format(request.path.name))
         self._import_started = dt.datetime.now()
         self._preview = None
-        self.first_rows_at: float | None = None
+        self.first_rows_at = None
 
         def job(ws: Any, ctx: Any) -> Any:
             return ws.import_file(
@@ -569,7 +569,7 @@ class MainWindow(QMainWindow):
 
     def _end_import_ui(self) -> None:
         self.import_job = None
-        if getattr(self, "preview_job", None) is not None:
+        if self.preview_job is not None:
             self.preview_job.cancel()
         self.progress.hide()
         self.cancel_button.hide()
@@ -849,7 +849,7 @@ class MainWindow(QMainWindow):
 
     def replace_all(self, dialog: FindReplaceDialog) -> int:
         field = dialog.field()
-        needle = dialog.find.text()
+        needle = dialog.find_edit.text()
         if not needle or self.model.batch_id is None:
             return 0
         reader = self.service.reader
@@ -862,7 +862,7 @@ class MainWindow(QMainWindow):
                 if new != old:
                     edits.append(CellEdit(row.id, field, old, new))
         n = self.editing.edit_many(edits, self.tr("Replace in {0}").format(field))
-        dialog.result.setText(self.tr("Replaced in {0} cells.").format(n))
+        dialog.result_label.setText(self.tr("Replaced in {0} cells.").format(n))
         return n
 
     # ------------------------------------------------------------------------------------------------------
@@ -963,7 +963,7 @@ class MainWindow(QMainWindow):
         if b is None:
             return
         suggested = str(
-            Path(self.prefs.value("recent/dir", str(Path.home()))) / f"{Path(b.source_name).stem}-"
+            Path(str(self.prefs.value("recent/dir", str(Path.home())))) / f"{Path(b.source_name).stem}-"
             f"corrected.xlsx"
         )
         path, _ = QFileDialog.getSaveFileName(
@@ -1039,6 +1039,7 @@ class MainWindow(QMainWindow):
                 getattr(settings, key),
                 "site" if settings.is_locked(key) else settings.source_of(key),
                 kinds.get(key, "text"),
+                describe(key),
             )
             for key, label in labels.items()
         ]
@@ -1049,13 +1050,8 @@ class MainWindow(QMainWindow):
             on_sign_out=self.sync.sign_out,
             parent=self,
         )
-        for key, label in labels.items():
-            dialog.findChildren(QLabel)
-            _ = describe(key), label
-        policy = _policy_version()
-        dialog.layout().insertWidget(
-            1, QLabel(self.tr("Policy pack version in use: {0}").format(policy), dialog)
-        )
+        policy = QLabel(self.tr("Policy pack version in use: {0}").format(_policy_version()), dialog)
+        dialog.body.insertWidget(1, policy)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             for key, value in dialog.changed_values().items():
                 try:

@@ -91,8 +91,8 @@ def test_edit_undo_redo_fill_down_replace(qtbot: Any, window: Any, chemical_csv:
     # find & replace in a column is one undo step
     dialog = window.find_replace()
     dialog.column.setCurrentIndex(dialog.column.findData("unit"))
-    dialog.find.setText("furlongs")
-    dialog.replace.setText("L")
+    dialog.find_edit.setText("furlongs")
+    dialog.replace_edit.setText("L")
     dialog.whole.setChecked(True)
     assert window.replace_all(dialog) == 1
     wait_edits(qtbot, window)
