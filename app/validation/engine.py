@@ -212,6 +212,19 @@ class RowValidator:
 
         ``text_cells`` promises every cell is a ``str`` (delimited text), which saves building the texts.
         """
+        texts, values, found = self.evaluate(plan, row, cells, hidden, merged_fields, text_cells)
+        return RowResult(row, texts, values, found, hidden, merged_fields)
+
+    def evaluate(
+        self,
+        plan: _Plan,
+        row: int,
+        cells: Sequence[Any],
+        hidden: bool = False,
+        merged_fields: frozenset[str] = frozenset(),
+        text_cells: bool = False,
+    ) -> tuple[dict[str, str], dict[str, Any], list[Violation]]:
+        """The parts of a :class:`RowResult` (texts, values, violations) without building one."""
         if not text_cells and bool in set(map(type, cells)):
             # Excel TRUE/FALSE are checked as the text Excel shows (same outcome): 1 and True share no memo
             cells = [("TRUE" if c else "FALSE") if c.__class__ is bool else c for c in cells]
@@ -249,7 +262,7 @@ class RowValidator:
                     values.pop(v.field, None)
         if hidden or merged_fields:
             found[:0] = self._layout_warnings(row, hidden, merged_fields, texts)
-        return RowResult(row, texts, values, found, hidden, merged_fields)
+        return texts, values, found
 
     def _layout_warnings(
         self, row: int, hidden: bool, merged: frozenset[str], texts: dict[str, str]
@@ -860,6 +873,17 @@ class ValidationRun:
 
     def results(self) -> Iterator[RowResult]:
         """Stream the validated data rows (blank rows skipped and not counted)."""
+        return self._stream_rows(True)  # type: ignore[return-value]
+
+    def violations(self) -> Iterator[Violation]:
+        """Stream only the violations (same rows, counts and DUPLICATE_KEY as :meth:`results`).
+
+        Faster when the rows themselves are not needed (``labsync validate``): no RowResult is built.
+        """
+        for found in self._stream_rows(False):
+            yield from found  # type: ignore[misc]
+
+    def _stream_rows(self, full: bool) -> Iterator[RowResult | list[Violation]]:
         validator = self.validator
         by_field: dict[str, list[int]] = {}
         for index, name in self.columns.items():
@@ -882,6 +906,7 @@ class ValidationRun:
         key_field = validator.key_field if validator.key_field in by_field else None
         keys = KeySet() if key_field else None
         check = validator.check_cells
+        evaluate = validator.evaluate
         text_cells = getattr(self._reader, "format", "") in ("csv", "tsv", "txt")
         progress = self.progress
         bytes_done: Callable[[], int] = getattr(self._reader, "bytes_done", lambda: 0)
@@ -907,13 +932,17 @@ class ValidationRun:
             merged: frozenset[str] = frozenset()
             if src.merged_columns:
                 merged = frozenset(field_of_col[c] for c in src.merged_columns if c in field_of_col)
-            result = check(plan, src.number, cells, src.hidden, merged, text_cells)
+            if full:
+                result = check(plan, src.number, cells, src.hidden, merged, text_cells)
+                values, found = result.values, result.violations
+            else:
+                _texts, values, found = evaluate(plan, src.number, cells, src.hidden, merged, text_cells)
             if keys is not None:
-                key = result.values.get(key_field)  # type: ignore[arg-type]
+                key = values.get(key_field)  # type: ignore[arg-type]
                 if key and not keys.add(key):
-                    result.violations.append(validator.duplicate_violation(src.number, key))
+                    found.append(validator.duplicate_violation(src.number, key))
             count += 1
-            if result.violations and not result.is_valid:
+            if found and any(v.severity is _ERROR for v in found):
                 self.invalid_rows += 1
             else:
                 self.valid_rows += 1
@@ -925,7 +954,10 @@ class ValidationRun:
                     done = bytes_done()
                     if 0 < done < bytes_total:  # size the key set once for the whole file
                         keys.reserve(int(count * bytes_total / done * 1.05))
-            yield result
+            if full:
+                yield result
+            elif found:
+                yield found
         self.rows_read = count
         if progress is not None:
             progress(count, bytes_total, bytes_total)
@@ -991,4 +1023,3 @@ def summarize(violations: list[Violation]) -> dict[str, int]:
     for v in violations:
         counts[v.code] = counts.get(v.code, 0) + 1
     return counts
-

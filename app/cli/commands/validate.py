@@ -143,12 +143,11 @@ def _write_json(run_: Any, path: Path, out: IO[str]) -> bool:
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         first = True
         write = spool.write
-        for result in run_.results():
-            for violation in result.violations:
-                write(("" if first else ",\n") + "    " + dumps(violation.to_json()))
-                first = False
-                if violation.is_error:
-                    errors = True
+        for violation in run_.violations():
+            write(("" if first else ",\n") + "    " + dumps(violation.to_json()))
+            first = False
+            if violation.is_error:
+                errors = True
         head = {
             "file": str(path),
             "record_type": run_.record_type,
@@ -182,23 +181,22 @@ def _write_text(run_: Any, path: Path, out: IO[str], limit: int, as_of: dt.date,
     errors = any(v.is_error for v in run_.file_issues)
     shown = 0
     header_done = False
-    for result in run_.results():
-        for violation in result.violations:
-            counts[violation.code] += 1
-            if violation.is_error:
-                errors = True
-            if limit and shown >= limit:
-                continue
-            if not header_done:
-                out.write(f"{'Row':>7}  {'Field':<20} {'Code':<24} {'Sev':<7} {'Value':<22} Message\n")
-                out.write(f"{'-' * 7}  {'-' * 20} {'-' * 24} {'-' * 7} {'-' * 22} {'-' * 40}\n")
-                header_done = True
-            out.write(
-                f"{violation.row if violation.row is not None else '':>7}  "
-                f"{_clip(violation.field, 20):<20} {violation.code:<24} {violation.severity.value:<7} "
-                f"{_clip(violation.value, 22):<22} {violation.message}\n"
-            )
-            shown += 1
+    for violation in run_.violations():
+        counts[violation.code] += 1
+        if violation.is_error:
+            errors = True
+        if limit and shown >= limit:
+            continue
+        if not header_done:
+            out.write(f"{'Row':>7}  {'Field':<20} {'Code':<24} {'Sev':<7} {'Value':<22} Message\n")
+            out.write(f"{'-' * 7}  {'-' * 20} {'-' * 24} {'-' * 7} {'-' * 22} {'-' * 40}\n")
+            header_done = True
+        out.write(
+            f"{violation.row if violation.row is not None else '':>7}  "
+            f"{_clip(violation.field, 20):<20} {violation.code:<24} {violation.severity.value:<7} "
+            f"{_clip(violation.value, 22):<22} {violation.message}\n"
+        )
+        shown += 1
     total = sum(counts.values())
     if limit and total > shown:
         out.write(
