@@ -769,6 +769,17 @@ class ValidationRun:
             if record_type
             else list(self.dictionary.record_types.values())
         )
+        if mapping:
+            targets = {v for v in mapping.values() if v}
+            fitting = [t for t in types if targets <= set(t.field_names)]
+            if not fitting:
+                known = sorted({f for t in types for f in t.field_names})
+                unknown = sorted(targets - set(known)) or sorted(targets)
+                where = f"a {record_type} field" if record_type else "a field of any one record type"
+                raise UserError(
+                    f"mapping: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not {where}"
+                )
+            types = fitting
         chosen: tuple[str, list[SourceRow], Iterator[SourceRow], _Candidate | None] | None = None
         for name in order:
             stream = iter(self._reader.rows(name))
