@@ -12,6 +12,7 @@ import pytest
 
 from app.gui.dialogs import SubmitChoice
 from app.gui.grid_model import SeverityRole
+from app.resources import resource_path
 
 pytestmark = [
     pytest.mark.gui,
@@ -44,17 +45,48 @@ def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     running.stop()
 
 
+SAMPLE_FIXES = {  # resources/samples/cost_share.csv
+    (1, "cost_share_amount"): "135000",  # mandatory share back at the required 30%
+    (2, "cost_share_type"): "voluntary uncommitted",  # NSF prohibits voluntary committed
+    (5, "sponsor_amount"): "120000",
+    (6, "cost_share_type"): "voluntary uncommitted",  # "in-kind" is not a cost share type
+}
+COST_SHARE_SAMPLE = resource_path("samples", "cost_share.csv")
+
+
+@pytest.mark.parametrize(
+    ("source", "fixes", "invalid"),
+    [
+        pytest.param("chemical", FIXES, 3, id="chemical-inventory"),
+        pytest.param(
+            "sample",
+            SAMPLE_FIXES,
+            4,
+            id="bundled-cost-share-sample",
+            marks=pytest.mark.skipif(not COST_SHARE_SAMPLE.is_file(), reason="samples not built"),
+        ),
+    ],
+)
 def test_open_fix_submit_sync_audit(
-    qtbot: Any, portal: Any, window: Any, chemical_csv: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any,
+    portal: Any,
+    window: Any,
+    chemical_csv: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    source: str,
+    fixes: dict[tuple[int, str], str],
+    invalid: int,
 ) -> None:
     window.sync.reload_settings()
     assert window.sync.configured
+    path = chemical_csv if source == "chemical" else COST_SHARE_SAMPLE
     with qtbot.waitSignal(window.import_finished, timeout=30_000):
-        window.open_file(chemical_csv)
-    assert window.service.reader.row_count(window.model.batch_id, only_invalid=True) == 3
+        window.open_file(path)
+    assert window.service.reader.row_count(window.model.batch_id, only_invalid=True) == invalid
+    total = window.service.reader.row_count(window.model.batch_id)
 
     # fix every violation through the editor of each cell, as a user would
-    for (row, field), value in FIXES.items():
+    for (row, field), value in fixes.items():
         index = window.model.index(row, window.model.fields.index(field))
         window.grid.setCurrentIndex(index)
         window.grid.edit(index)
@@ -84,7 +116,7 @@ def test_open_fix_submit_sync_audit(
     rejected = [
         (e.row_id, e.portal_violations, e.last_error) for e in window.service.reader.outbox("REJECTED")
     ]
-    assert counts["ACKED"] == 5, rejected
+    assert counts["ACKED"] == total, rejected
     assert "0 pending" in window.pending_label.text()
 
     window.tabs.setCurrentWidget(window.audit)
