@@ -58,6 +58,27 @@ def create_private_file(path: Path) -> None:
         os.close(fd)
 
 
+@contextlib.contextmanager
+def creation_lock(db_path: Path) -> Iterator[None]:
+    """An exclusive lock (``flock`` on a sidecar file) held while a new workspace is created and migrated."""
+    lock_path = db_path.with_name(f".{db_path.name}.lock")
+    with private_umask():
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            import fcntl
+        except ImportError:  # Windows: creation races are not expected from one desktop user
+            yield
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
 def connect(path: Path, key: DbKey | None, *, writer: bool) -> Connection:
     """An unlocked connection; :class:`UnlockError` on a wrong key (nothing written: we only read page 1).
 

@@ -95,18 +95,22 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
         exists = read_salt(db_path) is not None
         if not exists and not create:
             raise UserError(f"no workspace at {db_path}")
-        resolved = resolve_key(db_path, passphrase=passphrase, interactive=interactive, prompt=prompt)
-        if not exists:
-            with contextlib.suppress(FileNotFoundError):
-                if db_path.stat().st_size == 0:
-                    db_path.unlink()
-            _db.create_private_file(db_path)
-        conn, key = cls._unlock(db_path, resolved)
-        try:
-            audit_key = cls._prepare(conn, key)
-        except BaseException:
-            conn.close()
-            raise
+        with contextlib.ExitStack() as stack:
+            if not exists:  # creation is serialized across processes; the others then open what was made
+                stack.enter_context(_db.creation_lock(db_path))
+                exists = read_salt(db_path) is not None
+            resolved = resolve_key(db_path, passphrase=passphrase, interactive=interactive, prompt=prompt)
+            if not exists:
+                with contextlib.suppress(FileNotFoundError):
+                    if db_path.stat().st_size == 0:
+                        db_path.unlink()
+                _db.create_private_file(db_path)
+            conn, key = cls._unlock(db_path, resolved)
+            try:
+                audit_key = cls._prepare(conn, key)
+            except BaseException:
+                conn.close()
+                raise
         return cls._from(db_path, key, conn, audit_key, validation or DefaultValidation(), resolved)
 
     @classmethod
@@ -165,6 +169,10 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
             audit_key = cls._audit_key(conn, key)
         for migration in MIGRATIONS[version:]:
             with _db.transaction(conn):
+                if schema_version(conn) >= migration.version:
+                    continue  # another process migrated it while we waited for the write lock
+                if audit_key is None and migration.version > 1:
+                    audit_key = cls._audit_key(conn, key)
                 migration.apply(conn)
                 if migration.version == 1:
                     audit_key = new_audit_key()

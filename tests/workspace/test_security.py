@@ -330,3 +330,29 @@ def test_backup_and_restore_in_keyring_mode(
         assert restored.audit.verify().ok
     with Workspace.open(validation=FakeValidation()) as again:  # the keyring key still opens it
         assert len(again.batches()) == 1
+
+
+def test_concurrent_first_open(labsync_home: Path) -> None:
+    """Several processes opening a new profile at once: one creates and migrates, the others wait and open."""
+    import subprocess
+    import sys
+
+    root = str(Path(__file__).resolve().parents[2])
+    code = (
+        f"import sys; sys.path.insert(0, {root!r}); from app.workspace import Workspace; "
+        "ws = Workspace.open(); print(ws.info()['schema_version']); ws.close()"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=os.environ.copy(),
+        )
+        for _ in range(4)
+    ]
+    outs = [p.communicate() for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, [o[1][-500:] for o in outs]
+    with Workspace.open(validation=FakeValidation()) as ws:
+        assert ws.audit.verify().ok
+        assert [e.action for e in ws.audit.entries()].count("create") == 1
