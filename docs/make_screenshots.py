@@ -276,6 +276,23 @@ def main() -> int:
     window.dashboard.refresh(first.id, window.batch_summaries)
     shot(window, "dashboard")
 
+    # 4. the grid in dark mode (as when the OS is set to dark)
+    from app.gui.theme import SCHEME_ENV, apply_color_scheme
+
+    os.environ[SCHEME_ENV] = "dark"  # the offscreen platform has no OS colour scheme to follow
+    apply_color_scheme(app)
+    window.tabs.setCurrentIndex(0)
+    window.batch_combo.setCurrentIndex(window.batch_combo.findData(first.id))
+    pump(200)
+    window.grid.scrollTo(window.model.index(40, 0))
+    window.jump_to_code("VALUE_NOT_ALLOWED")
+    window.statusBar().clearMessage()
+    shot(window, "grid_dark")
+    window.tabs.setCurrentWidget(window.dashboard)
+    window.dashboard.refresh(first.id, window.batch_summaries)
+    shot(window, "dashboard_dark")
+    os.environ.pop(SCHEME_ENV)
+
     window.sync.stop()
     service.runner.wait()
     window.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -10,10 +11,21 @@ from PySide6.QtWidgets import QApplication
 
 from app.resources import resource_path
 
+SCHEME_ENV = "LABSYNC_COLOR_SCHEME"  # "dark" or "light" overrides the OS (and lets screenshots show both)
+
+
+def color_scheme() -> Qt.ColorScheme:
+    forced = os.environ.get(SCHEME_ENV, "").strip().lower()
+    if forced == "dark":
+        return Qt.ColorScheme.Dark
+    if forced == "light":
+        return Qt.ColorScheme.Light
+    hints = QGuiApplication.styleHints()
+    return hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown
+
 
 def is_dark() -> bool:
-    hints = QGuiApplication.styleHints()
-    scheme = hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown
+    scheme = color_scheme()
     if scheme == Qt.ColorScheme.Dark:
         return True
     if scheme == Qt.ColorScheme.Light:
@@ -80,8 +92,7 @@ def apply_color_scheme(app: QApplication) -> None:
     Native styles on Windows 11 and macOS already follow the scheme; Fusion (Linux, offscreen) needs the
     palette.
     """
-    hints = app.styleHints()
-    dark = hints is not None and hints.colorScheme() == Qt.ColorScheme.Dark
+    dark = color_scheme() == Qt.ColorScheme.Dark
     if dark and app.style().name().lower() in {"fusion", "windows"}:
         app.setPalette(dark_palette())
     elif not dark and app.style().name().lower() == "fusion":
