@@ -146,11 +146,48 @@ def _url_host(host: str) -> str:
 
 
 def self_signed_tls(directory: Path, host: str) -> tuple[Path, Path, Path]:
-    """A fresh CA and a server certificate for ``host`` and the loopback names: (cert, key, ca_bundle)."""
-    ca = create_ca(directory, "LabSync reference portal CA")
+    """A CA and a server certificate for ``host`` and the loopback names: (cert, key, ca_bundle).
+
+    A restart reuses the ones already in ``directory`` while they are valid for another day and cover
+    ``host``, so clients configured with ``LABSYNC_CA_BUNDLE`` keep trusting a restarted portal.
+    """
     names = tuple(dict.fromkeys((host, *LOOPBACK_NAMES)))
+    cert, key, bundle = directory / "server.pem", directory / "server.key", directory / "ca.pem"
+    if _reusable(cert, key, bundle, names):
+        return cert, key, bundle
+    ca = create_ca(directory, "LabSync reference portal CA")
     server = ca.issue_server(directory, names)
     return server.cert, server.key, ca.bundle
+
+
+def _reusable(cert: Path, key: Path, bundle: Path, names: tuple[str, ...]) -> bool:
+    from cryptography import x509
+
+    try:
+        server = x509.load_pem_x509_certificate(cert.read_bytes())
+        ca = x509.load_pem_x509_certificate(bundle.read_bytes())
+        if not key.is_file():
+            return False
+        alt = server.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except (OSError, ValueError, x509.ExtensionNotFound):
+        return False
+    covered = {str(n) for n in alt.get_values_for_type(x509.DNSName)}
+    covered |= {str(ip) for ip in alt.get_values_for_type(x509.IPAddress)}
+    fresh = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    return (
+        server.issuer == ca.subject
+        and server.not_valid_after_utc > fresh
+        and ca.not_valid_after_utc > fresh
+        and all(str(ipaddress.ip_address(n)) in covered if _is_ip(n) else n in covered for n in names)
+    )
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def start_portal(

@@ -169,3 +169,13 @@ def test_the_contract_is_valid_openapi_31_and_matches_the_routes(tmp_path: Path)
     }
     portal.store.close()
     assert served == documented
+
+
+def test_self_signed_certificates_survive_a_restart(tmp_path: Path) -> None:
+    from app.portal.run import self_signed_tls
+
+    first = self_signed_tls(tmp_path, "127.0.0.1")
+    ca = first[2].read_bytes()
+    assert self_signed_tls(tmp_path, "127.0.0.1")[2].read_bytes() == ca  # clients keep trusting it
+    assert self_signed_tls(tmp_path, "::1")[2].read_bytes() == ca  # ::1 is one of the loopback names
+    assert self_signed_tls(tmp_path, "10.0.0.7")[2].read_bytes() != ca  # a new host needs a new certificate
