@@ -59,3 +59,14 @@ def code_title(code: str) -> str:
 
 def code_severity(code: str) -> str:
     return "warning" if code in WARNING_CODES else "error"
+
+
+_ACRONYMS = {"cas", "pi", "sds", "epa", "id", "ghs", "dot", "usd"}
+
+
+def field_label(name: str) -> str:
+    """A canonical field name as people write it: ``cas_number`` -> "CAS number", ``owner`` -> "Owner"."""
+    words = [w.upper() if w in _ACRONYMS else w for w in name.split("_")]
+    if words and words[0].islower():
+        words[0] = words[0].capitalize()
+    return " ".join(words)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.codes import field_label
 from app.gui.delegates import FieldSpec
 
 UNMAPPED = ""
@@ -113,7 +114,9 @@ class MappingDialog(QDialog):
         for r, values in enumerate(preview):
             for c, value in enumerate(list(values)[: len(self._headers)]):
                 self.preview.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
-        self.preview.setMaximumHeight(150)
+        rows_h = sum(self.preview.rowHeight(r) for r in range(self.preview.rowCount()))
+        chrome = self.preview.horizontalHeader().sizeHint().height() + 24
+        self.preview.setFixedHeight(min(rows_h + chrome, 220))
 
         self.remember = QCheckBox(self.tr("Remember for this template (files with the same columns)"), self)
         self.remember.setChecked(True)
@@ -133,9 +136,9 @@ class MappingDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.problems)
         layout.addLayout(form)
-        layout.addWidget(self.table, 3)
-        layout.addWidget(QLabel(self.tr("Preview"), self))
-        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(QLabel(self.tr("Preview of the first rows"), self))
+        layout.addWidget(self.preview)
         layout.addWidget(self.missing)
         layout.addWidget(self.remember)
         layout.addWidget(buttons)
@@ -156,8 +159,9 @@ class MappingDialog(QDialog):
             combo.clear()
             combo.addItem(self.tr("(not imported)"), UNMAPPED)
             for spec in specs:
-                label = spec.name + (" *" if spec.required else "")
+                label = field_label(spec.name) + (" *" if spec.required else "")
                 combo.addItem(label, spec.name)
+                combo.setItemData(combo.count() - 1, spec.name, Qt.ItemDataRole.ToolTipRole)
             pos = combo.findData(previous) if previous else 0
             combo.setCurrentIndex(max(pos, 0))
             combo.blockSignals(False)

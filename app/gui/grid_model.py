@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QFont
 
 from app.gui import theme
+from app.gui.codes import field_label
 from app.gui.qtcompat import emit
 from app.gui.rows import row_id_of, row_number_of, row_raw_of, row_violations_of
 from app.validation.violations import Severity, Violation
@@ -296,7 +297,7 @@ class RowGridModel(QAbstractTableModel):
                 return None
             field = self._fields[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return self._headers.get(field) or field.replace("_", " ")
+                return self._headers.get(field) or field_label(field)
             if role == Qt.ItemDataRole.FontRole and field not in self._headers:
                 font = QFont()
                 font.setItalic(True)  # a field of the record type that the file has no column for
