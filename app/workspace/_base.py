@@ -39,6 +39,7 @@ BATCH_COLUMNS = (
     "file_issues_json",
     "submitted_at",
     "label",
+    "policy_source",
 )
 ROW_COLUMNS = "id, batch_id, row_no, raw, hidden, merged"
 CHUNK = 500  # ids per IN (...) query
@@ -75,6 +76,7 @@ class WorkspaceBase:
         self._closed = False
         self._checkers: dict[int, RowChecker] = {}
         self._policy: Any = None
+        self._policies: dict[str, Any] = {}
         self._fields_cache: dict[int, list[str]] = {}
 
     # --- connections ----------------------------------------------------------------------------------------
@@ -150,6 +152,7 @@ class WorkspaceBase:
             file_issues=[Violation.from_json(v) for v in json.loads(data["file_issues_json"])],
             submitted_at=data["submitted_at"],
             label=data["label"] or "",
+            policy_source=data["policy_source"],
         )
 
     def batch(self, batch_id: int, *, conn: Connection | None = None) -> BatchSummary:
@@ -289,16 +292,25 @@ class WorkspaceBase:
 
     # --- validation -----------------------------------------------------------------------------------------
 
-    def _policy_obj(self) -> Any:
-        if self._policy is None:
-            self._policy = self._validation.load_policy()
-        return self._policy
+    def _policy_obj(self, source: str | None = None) -> Any:
+        """The bundled policy, or the institution policy file a batch was imported with (cached)."""
+        if source is None:
+            if self._policy is None:
+                self._policy = self._validation.load_policy()
+            return self._policy
+        cached = self._policies.get(source)
+        if cached is None:
+            path = Path(source)
+            if not path.is_file():
+                raise UserError(f"batch policy file {path} is gone: restore it to edit or submit this batch")
+            cached = self._policies[source] = self._validation.load_policy(path)
+        return cached
 
     def _checker(self, batch: BatchSummary) -> RowChecker:
         checker = self._checkers.get(batch.id)
         if checker is None:
             checker = self._validation.row_validator(
-                batch.record_type, self._policy_obj(), dt.date.fromisoformat(batch.as_of)
+                batch.record_type, self._policy_obj(batch.policy_source), dt.date.fromisoformat(batch.as_of)
             )
             self._checkers[batch.id] = checker
         return checker

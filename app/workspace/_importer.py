@@ -192,18 +192,23 @@ class ImportMixin(WorkspaceBase):
         progress: Progress | None = None,
         cancel: Callable[[], bool] | None = None,
         label: str = "",
+        policy: Path | str | None = None,
     ) -> BatchSummary:
         """Validate ``path`` and store every row and its results as a new batch (one transaction).
 
         ``progress(rows_done, bytes_done, bytes_total)`` is passed to the validation run; ``cancel()`` is
         polled
         every chunk and, when true, rolls everything back and raises :class:`ImportCancelled`.
-        Raises ``InputFileError`` (exit 2) for unreadable files.
+        ``policy`` names an institution policy file (as ``labsync validate --policy``); the batch remembers
+        it, and
+        its edits and submission are checked against it. Raises ``InputFileError`` (exit 2) for unreadable
+        files.
         """
         source = Path(path)
         sha, size = file_sha256(source)
         as_of = as_of or dt.date.today()
-        policy = self._policy_obj()
+        policy_source = str(Path(policy).resolve()) if policy is not None else None
+        policy_obj = self._policy_obj(policy_source)
         backend = self._validation
         with backend.open_run(
             source,
@@ -211,11 +216,11 @@ class ImportMixin(WorkspaceBase):
             sheet=sheet,
             mapping=mapping,
             as_of=as_of,
-            policy=policy,
+            policy=policy_obj,
             progress=progress,
         ) as run:
             rtype = run.record_type
-            checker = backend.row_validator(rtype, policy, as_of)
+            checker = backend.row_validator(rtype, policy_obj, as_of)
             fields = list(backend.fields_of(rtype))
             for name in run.mapping.values():
                 if name not in fields:
@@ -226,8 +231,9 @@ class ImportMixin(WorkspaceBase):
                 now = iso(utc_now())
                 cur = conn.execute(
                     "INSERT INTO batches (created_at, source_name, source_sha256, source_size, record_type, "
-                    "classification, sheet, mapping_json, fields_json, policy_version, as_of, label) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "classification, sheet, mapping_json, fields_json, policy_version, as_of, label, "
+                    "policy_source) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         now,
                         source.name,
@@ -238,9 +244,10 @@ class ImportMixin(WorkspaceBase):
                         run.sheet,
                         dumps(run.mapping),
                         "[]",
-                        backend.policy_version(policy),
+                        backend.policy_version(policy_obj),
                         as_of.isoformat(),
                         label,
+                        policy_source,
                     ),
                 )
                 batch_id = int(cur.lastrowid)

@@ -48,7 +48,7 @@ class ValidationRunLike(Protocol):
 
 
 class ValidationBackend(Protocol):
-    def load_policy(self) -> Any: ...
+    def load_policy(self, path: Path | None = None) -> Any: ...
 
     def policy_version(self, policy: Any) -> str: ...
 
@@ -74,10 +74,10 @@ class ValidationBackend(Protocol):
 class DefaultValidation:
     """``app.validation`` as documented in docs/architecture.md."""
 
-    def load_policy(self) -> Any:
+    def load_policy(self, path: Path | None = None) -> Any:
         from app.validation.policy import load_policy
 
-        return load_policy()
+        return load_policy(path) if path is not None else load_policy()
 
     def policy_version(self, policy: Any) -> str:
         return str(getattr(policy, "version", "unknown"))

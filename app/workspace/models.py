@@ -41,6 +41,7 @@ class BatchSummary:
     file_issues: list[Violation] = field(default_factory=list)
     submitted_at: str | None = None
     label: str = ""
+    policy_source: str | None = None  # an institution policy file given at import (None: the bundled policy)
 
     @property
     def valid_count(self) -> int:
@@ -67,6 +68,7 @@ class BatchSummary:
             "file_issues": [v.to_json() for v in self.file_issues],
             "submitted_at": self.submitted_at,
             "label": self.label,
+            "policy_source": self.policy_source,
         }
 
 

@@ -7,6 +7,7 @@ version.
 v1  batches, rows, violations (+ interned texts), edits, meta, the append-only audit log
 v2  outbox and send attempts (idempotency keys, states, classification)
 v3  batches.label (a user-visible name for a batch) and reference data pulled from the portal
+v4  batches.policy_source (an institution policy file given at import)
 """
 
 from __future__ import annotations
@@ -189,10 +190,15 @@ def _v3(conn: Connection) -> None:
     )
 
 
+def _v4(conn: Connection) -> None:
+    conn.execute("ALTER TABLE batches ADD COLUMN policy_source TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "batches, rows, violations, edits, audit log", _v1),
     Migration(2, "outbox and send attempts", _v2),
     Migration(3, "batch labels and portal reference data", _v3),
+    Migration(4, "the institution policy file a batch was imported with", _v4),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -121,8 +121,11 @@ class FakePolicy:
 
 
 class FakeValidation:
-    def load_policy(self) -> Any:
-        return FakePolicy()
+    def load_policy(self, path: Path | None = None) -> Any:
+        policy = FakePolicy()
+        if path is not None:
+            policy.version = path.read_text(encoding="utf-8").strip()  # type: ignore[misc]
+        return policy
 
     def policy_version(self, policy: Any) -> str:
         return str(policy.version)

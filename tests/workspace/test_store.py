@@ -242,3 +242,19 @@ def test_edit_under_50ms_on_a_million_row_batch(ws: Workspace, tmp_path: Path) -
     assert len(ws.rows_by_id(ids[n // 2 : n // 2 + 100])) == 100
     assert time.perf_counter() - start < 0.1
     assert ws.audit.verify().ok
+
+
+def test_import_with_an_institution_policy_file(
+    ws: Workspace, make_csv: Callable[..., Path], tmp_path: Path
+) -> None:
+    policy = tmp_path / "institution.toml"
+    policy.write_text("institution-7\n")
+    batch = ws.import_file(make_csv(), policy=policy)
+    assert batch.policy_version == "institution-7"
+    assert batch.policy_source == str(policy.resolve())
+    ws.edit_cell(ws.row_ids(batch.id)[0], "name", "Water (DI)")
+    policy.unlink()
+    ws._checkers.clear()
+    ws._policies.clear()
+    with pytest.raises(UserError, match="policy file"):
+        ws.edit_cell(ws.row_ids(batch.id)[0], "name", "Water again")

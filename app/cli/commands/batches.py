@@ -46,6 +46,7 @@ def register(subparsers: Any) -> None:
         "--as-of", dest="as_of", metavar="YYYY-MM-DD", help="date the rules apply at (default today)"
     )
     p.add_argument("--mapping", metavar="FILE", help="column mapping file (source header -> field)")
+    p.add_argument("--policy", metavar="FILE", help="institution policy file merged over the bundled policy")
     p.add_argument("--label", default="", help="a name for the batch")
     p.set_defaults(func=run_import)
 
@@ -146,6 +147,7 @@ def run_import(args: argparse.Namespace) -> int:
                 as_of=_date(args.as_of),
                 progress=progress,
                 label=args.label,
+                policy=args.policy,
             )
         finally:
             progress.finish()
