@@ -24,3 +24,7 @@ ZIP_RATIO_MIN_BYTES = 8 << 20
 """Parts smaller than this are not ratio-checked (tiny parts can compress very well)."""
 
 MAX_ZIP_MEMBERS = 10_000
+
+LARGE_SHEET_BYTES = 128 << 20
+"""Sheets whose XML inflates beyond this are streamed row by row (flat memory) instead of loaded by calamine
+(fast, but about 1.5 KB of memory per 16-cell row)."""

@@ -30,6 +30,8 @@ from app.ingest.xlsx_scan import (
     scan_sheet,
     scan_text_runs,
 )
+from app.ingest.xlsx_stream import CellDecoder, shared_strings, stream_rows
+from app.ingest.xlsx_styles import style_kinds
 
 _MAX_EXACT = 2**53
 
@@ -67,7 +69,7 @@ class XlsxReader:
             self._notes.append(
                 ReadNote("DATE_1904", "the workbook uses the 1904 date system; dates converted")
             )
-        self._oversized_string: int | None = None
+        self._decoder: CellDecoder | None = None
 
     def _check_shared_strings(self) -> None:
         member = self._parts.shared_strings
@@ -110,6 +112,8 @@ class XlsxReader:
     def rows(self, sheet: str | None = None) -> Iterator[SourceRow]:
         part = self._sheet(sheet)
         scan = self._scan(part)
+        if part.part is not None and self._zip.getinfo(part.part).file_size > limits.LARGE_SHEET_BYTES:
+            return self._streamed(part.part, scan)
         try:
             data = self._book.get_sheet_by_name(part.name)
         except pc.CalamineError as exc:
@@ -135,9 +139,7 @@ class XlsxReader:
         hidden = scan.hidden_rows
         merged = _merge_map(scan.merges)
         top_lefts: dict[tuple[int, int], CellValue] = {}
-        last_row = max(
-            [(data.end or start)[0] + 1, *hidden, *(r for r, _ in errors), *(m[2] for m in scan.merges)]
-        )
+        last_row = max([(data.end or start)[0] + 1, *hidden, *(r for r, _ in errors), *merged])
         rows = data.iter_rows()
         number = 0
         for number, raw in enumerate(rows, 1):
@@ -145,6 +147,8 @@ class XlsxReader:
             row = SourceRow(number, values, number in hidden)
             if errors:
                 _apply_errors(row, errors)
+            while values and values[-1] is None:  # rows end at their last non-empty cell, as when streamed
+                values.pop()
             if number in merged:
                 _apply_merges(row, merged[number], top_lefts)
             self._bytes_done = self.bytes_total * number // last_row
@@ -155,6 +159,42 @@ class XlsxReader:
                 _apply_merges(row, merged[extra], top_lefts)
             yield row
         self._bytes_done = self.bytes_total
+
+    def _streamed(self, member: str, scan: SheetScan) -> Iterator[SourceRow]:
+        """Rows of a very large sheet, decoded from its XML stream (memory flat in the row count)."""
+        try:
+            if self._decoder is None:
+                strings = shared_strings(self._zip, self._parts.shared_strings)
+                kinds = style_kinds(self._zip, self._parts.styles)
+                self._decoder = CellDecoder(strings, kinds, self._parts.date1904)
+        except Exception as exc:  # defusedxml/ElementTree errors, damaged parts
+            raise InputFileError(self.path, f"not a readable Excel workbook ({_short(exc)})") from exc
+        return self._stream_rows(member, scan, self._decoder)
+
+    def _stream_rows(self, member: str, scan: SheetScan, decoder: CellDecoder) -> Iterator[SourceRow]:
+        hidden = scan.hidden_rows
+        merged = _merge_map(scan.merges)
+        top_lefts: dict[tuple[int, int], CellValue] = {}
+        last = max(scan.last_row or 0, 1)
+        number = 0
+        for number_in_xml, values in stream_rows(self._zip, member, decoder):
+            for blank in range(number + 1, number_in_xml):  # rows absent from the XML are empty rows
+                yield self._decorate(SourceRow(blank, [], blank in hidden), merged, top_lefts)
+            number = number_in_xml
+            self._bytes_done = self.bytes_total * min(number, last) // last
+            yield self._decorate(SourceRow(number, values, number in hidden), merged, top_lefts)
+        tail = max([number, *hidden, *merged])
+        for extra in range(number + 1, tail + 1):  # hidden or merged rows past the last written row
+            yield self._decorate(SourceRow(extra, [], extra in hidden), merged, top_lefts)
+        self._bytes_done = self.bytes_total
+
+    @staticmethod
+    def _decorate(
+        row: SourceRow, merged: _MergeMap, top_lefts: dict[tuple[int, int], CellValue]
+    ) -> SourceRow:
+        if row.number in merged:
+            _apply_merges(row, merged[row.number], top_lefts)
+        return row
 
     def close(self) -> None:
         self._zip.close()

@@ -35,6 +35,7 @@ class WorkbookParts:
     sheets: list[SheetPart]
     shared_strings: str | None
     date1904: bool
+    styles: str | None = None
 
 
 def _local(tag: str) -> str:
@@ -118,4 +119,8 @@ def read_parts(zf: zipfile.ZipFile) -> WorkbookParts:
     if shared is None and not rels:
         shared = posixpath.join(folder, "sharedStrings.xml")
     shared = _find_member(zf, shared) if shared else None
-    return WorkbookParts(workbook, sheets, shared, date1904)
+    styles = next((t for k, t in rels.values() if k == "styles"), None)
+    if styles is None and not rels:
+        styles = posixpath.join(folder, "styles.xml")
+    styles = _find_member(zf, styles) if styles else None
+    return WorkbookParts(workbook, sheets, shared, date1904, styles)

@@ -48,6 +48,7 @@ class SheetScan:
     )  # first row, first col, last row, last col
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     bytes_read: int = 0
+    last_row: int | None = None  # the last <row r=".."> number seen
 
 
 def column_index(letters: bytes) -> int:
@@ -74,6 +75,7 @@ def _chunks(zf: zipfile.ZipFile, member: str, scan: SheetScan) -> Iterator[bytes
                 at = chunk.rfind(b"row ")
                 if at >= 0:
                     row = _last_row(chunk[max(0, at - 40) : at + 400]) or row
+                    scan.last_row = row
             yield chunk
 
 
