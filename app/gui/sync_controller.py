@@ -201,8 +201,65 @@ class SyncController(QObject):
 
     # -- account ---------------------------------------------------------------------------------------------
     def sign_in(self) -> None:
+        """Client credentials when a secret is configured (IT automation, the demo), else the browser
+        (authorization code + PKCE with a loopback redirect). Runs on the general pool: it waits for the
+        browser without holding up the workspace thread."""
         self.reload_settings()
-        self.sync_now()
+        if not self.configured:
+            return
+
+        def job(_ctx: JobContext) -> str | None:
+            import webbrowser
+
+            from app.sync.auth import (
+                BearerAuth,
+                TokenManager,
+                client_secret_from_keyring,
+                default_token_store,
+                discover_endpoints,
+                login_browser,
+            )
+            from app.sync.client import build_http_client
+
+            settings = self._sync_settings()
+            http, portal = build_http_client(settings)
+            try:
+                client_id = settings.require_client_id()
+                secret = settings.client_secret or client_secret_from_keyring(portal, client_id)
+                tokens = TokenManager(
+                    http,
+                    lambda: discover_endpoints(http, portal),
+                    client_id=client_id,
+                    client_secret=secret,
+                    store=default_token_store(portal, client_id),
+                    scope=settings.scope,
+                )
+                if secret:
+                    tokens.client_credentials()
+                else:
+                    login_browser(tokens, open_browser=webbrowser.open)
+                response = http.get("/v1/whoami", auth=BearerAuth(tokens))
+                who = response.json().get("subject") if response.status_code == 200 else None
+                return str(who or client_id)
+            finally:
+                http.close()
+
+        def done(who: str | None) -> None:
+            self.identity = who
+            self._client_key = None  # the next sync builds its client with the new tokens
+
+            def tell(ws: Any, _ctx: JobContext) -> None:
+                ws.set_portal_identity(who)  # recorded with the actor of later audit entries
+
+            self.service.write("identity", tell)
+            self._set(
+                SyncStatus(
+                    "idle", QCoreApplication.translate("SyncController", "Signed in as {0}").format(who)
+                )
+            )
+            self.sync_now()
+
+        self.service.runner.run("sign in", job, done, self._failed)
 
     def sign_out(self) -> None:
         def job(ws: Any, _ctx: JobContext) -> None:

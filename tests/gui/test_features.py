@@ -174,3 +174,11 @@ def test_demo_starts_and_quits_by_itself(tmp_path: Path) -> None:
         cwd=Path(__file__).resolve().parents[2],
     )
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_sign_in_with_client_credentials(qtbot: Any, portal: Any, window: Any) -> None:
+    window.sync.identity = None
+    with qtbot.waitSignal(window.sync.synced, timeout=60_000):
+        window.sync.sign_in()
+    assert window.sync.identity
+    assert window.sync.status.state == "online"
