@@ -21,8 +21,10 @@ def row_raw_of(row: Any) -> dict[str, str]:
 
 
 def row_violations_of(row: Any) -> list[Violation]:
+    """The row's own violations plus, when the portal rejected it, the portal's (same vocabulary)."""
     violations: list[Violation] = row.violations
-    return violations
+    portal: list[Violation] = getattr(row, "portal_violations", None) or []
+    return [*violations, *portal] if portal else violations
 
 
 def batch_id_of(batch: Any) -> int:

@@ -105,7 +105,7 @@ def _table(parent: QWidget, model: Any, name: str) -> QTableView:
 
 def _reasons(row: Any) -> list[Any]:
     """Local violations plus what the portal said when it rejected the row."""
-    return [*row_violations_of(row), *(getattr(row, "portal_violations", None) or [])]
+    return row_violations_of(row)
 
 
 def _fix_text(violations: Sequence[Any]) -> str:

@@ -182,3 +182,20 @@ def test_sign_in_with_client_credentials(qtbot: Any, portal: Any, window: Any) -
         window.sync.sign_in()
     assert window.sync.identity
     assert window.sync.status.state == "online"
+
+
+def test_rejected_rows_show_the_portals_codes_in_the_grid(
+    qtbot: Any, portal: Any, window: Any, chemical_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.sync.reload_settings()
+    open_and_wait(qtbot, window, chemical_csv)
+    monkeypatch.setattr(window, "ask_submit", lambda valid, invalid: SubmitChoice.NOW)
+    with qtbot.waitSignal(window.sync.synced, timeout=60_000):
+        window.act_submit.trigger()
+    window.tabs.setCurrentIndex(0)
+    row0 = window.model.row_level_violations(0)  # row 2 was valid locally, the portal refused it
+    assert row0
+    assert row0[0].code.startswith(("PAYLOAD", "PORTAL"))
+    from PySide6.QtCore import Qt
+
+    assert "lab" in str(window.model.headerData(0, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole))
