@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -571,7 +571,7 @@ class FieldCompiler:
         return value, None, True
 
 
-def is_blank_value(values: dict[str, Any], texts: dict[str, str], name: str) -> bool:
+def is_blank_value(values: Mapping[str, Any], texts: Mapping[str, str], name: str) -> bool:
     """True when a field is empty or unmapped (not when it holds a value, valid or not)."""
     if name not in texts:
         return True

@@ -16,7 +16,7 @@ import tomllib
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from itertools import chain
+from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
@@ -45,6 +45,7 @@ __all__ = [
 
 HEADER_SCAN_ROWS: Final = 30
 CACHE_LIMIT: Final = 8192  # distinct values memoized per column
+BATCH_ROWS: Final = 512  # rows checked column by column at a time by ValidationRun.violations()
 PROGRESS_EVERY: Final = 8192  # rows between progress callbacks (a power of two)
 
 ProgressCallback = Callable[[int, int, int], None]
@@ -99,6 +100,36 @@ _getitem = _ColumnCache.__getitem__
 _ERROR = Severity.ERROR
 
 
+class _BatchTexts(Mapping[str, str]):
+    """The texts of row ``i`` of a batch, read from its columns on demand (rules rarely need them)."""
+
+    __slots__ = ("_cols", "_hits", "_index", "i")
+
+    def __init__(
+        self, names: tuple[str, ...], cols: list[Sequence[Any]] | None, hits: list[list[Checked]]
+    ) -> None:
+        self._index = {name: j for j, name in enumerate(names)}
+        self._cols = cols
+        self._hits = hits
+        self.i = 0
+
+    def __getitem__(self, name: str) -> str:
+        j = self._index[name]
+        if self._cols is not None:
+            text: str = self._cols[j][self.i]
+            return text
+        return self._hits[j][self.i][3]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
 class _Plan:
     """Per-column caches and checkers for one set of mapped fields; unmapped fields' outcome precomputed."""
 
@@ -142,7 +173,7 @@ class RowValidator:
         checkers: list[Checker] = [compiler.compile(spec) for spec in self.record.fields]
         self.checkers: dict[str, Checker] = dict(zip(self.field_names, checkers, strict=True))
         self._plans: dict[tuple[str, ...], _Plan] = {}
-        self._row_rule: Callable[[int, dict[str, Any], dict[str, str], list[Violation]], None] | None = (
+        self._row_rule: Callable[[int, dict[str, Any], Mapping[str, str], list[Violation]], None] | None = (
             getattr(self, f"_rules_{record_type}", None)
         )
         self.key_field: str | None = self.record.key
@@ -264,8 +295,65 @@ class RowValidator:
             found[:0] = self._layout_warnings(row, hidden, merged_fields, texts)
         return texts, values, found
 
+    def evaluate_batch(
+        self,
+        plan: _Plan,
+        batch: list[tuple[int, Sequence[Any], bool, frozenset[str]]],
+        text_cells: bool = False,
+    ) -> list[tuple[dict[str, Any], list[Violation]]]:
+        """(values, violations) of each row of ``batch`` (``(row, cells, hidden, merged_fields)`` tuples).
+
+        The same outcome as :meth:`evaluate` row by row, computed column by column: the memo look-ups run in C
+        over a whole column, and no texts are built unless a rule reports something. Rows with a field issue
+        go through :meth:`evaluate`.
+        """
+        names = plan.names
+        count = len(batch)
+        cols: list[Sequence[Any]] = list(zip(*[b[1] for b in batch], strict=True)) if names else []
+        if not text_cells:
+            cols = [
+                [("TRUE" if c else "FALSE") if c.__class__ is bool else c for c in col]
+                if bool in set(map(type, col))
+                else col
+                for col in cols
+            ]
+        hit_cols = [list(map(cache.__getitem__, col)) for cache, col in zip(plan.caches, cols, strict=True)]
+        bad: set[int] = set()
+        for hits in hit_cols:
+            if any(map(_ISSUES, hits)):
+                bad.update(i for i, h in enumerate(hits) if h[1] is not None)
+        value_rows: list[tuple[Any, ...]] = (
+            list(zip(*[list(map(_VALUE, hits)) for hits in hit_cols], strict=True)) if names else [()] * count
+        )
+        texts = _BatchTexts(names, cols if text_cells else None, hit_cols)
+        rule = self._row_rule
+        absent_values = plan.absent_values
+        slow = bool(plan.absent_issues)
+        out: list[tuple[dict[str, Any], list[Violation]]] = []
+        append = out.append
+        for i, (row, cells, hidden, merged) in enumerate(batch):
+            if slow or i in bad:
+                _texts, values, found = self.evaluate(plan, row, cells, hidden, merged, text_cells)
+                append((values, found))
+                continue
+            values = dict(zip(names, value_rows[i]))  # noqa: B905 - aligned by construction
+            if absent_values:
+                values.update(absent_values)
+            found = []
+            texts.i = i
+            if rule is not None:
+                rule(row, values, texts, found)
+                if found:
+                    for v in found:
+                        if v.field is not None and v.severity is _ERROR:
+                            values.pop(v.field, None)
+            if hidden or merged:
+                found[:0] = self._layout_warnings(row, hidden, merged, texts)
+            append((values, found))
+        return out
+
     def _layout_warnings(
-        self, row: int, hidden: bool, merged: frozenset[str], texts: dict[str, str]
+        self, row: int, hidden: bool, merged: frozenset[str], texts: Mapping[str, str]
     ) -> list[Violation]:
         out = []
         if hidden:
@@ -305,7 +393,7 @@ class RowValidator:
         self,
         row: int,
         values: dict[str, Any],
-        texts: dict[str, str],
+        texts: Mapping[str, str],
         out: list[Violation],
         *,
         location: bool = False,
@@ -339,7 +427,7 @@ class RowValidator:
                 )
 
     def _rules_chemical_inventory(
-        self, row: int, values: dict[str, Any], texts: dict[str, str], out: list[Violation]
+        self, row: int, values: dict[str, Any], texts: Mapping[str, str], out: list[Violation]
     ) -> None:
         if (
             values.get("hazard_codes")
@@ -361,7 +449,7 @@ class RowValidator:
             self._reference_checks(row, values, texts, out, location=True)
 
     def _rules_equipment(
-        self, row: int, values: dict[str, Any], texts: dict[str, str], out: list[Violation]
+        self, row: int, values: dict[str, Any], texts: Mapping[str, str], out: list[Violation]
     ) -> None:
         cost, acquired = values.get("unit_cost"), values.get("acquisition_date")
         if cost is not None and acquired is not None:
@@ -390,7 +478,7 @@ class RowValidator:
             self._reference_checks(row, values, texts, out, location=True)
 
     def _rules_waste_manifest(
-        self, row: int, values: dict[str, Any], texts: dict[str, str], out: list[Violation]
+        self, row: int, values: dict[str, Any], texts: Mapping[str, str], out: list[Violation]
     ) -> None:
         category, start = values.get("generator_category"), values.get("accumulation_start_date")
         if category is None or start is None:
@@ -420,7 +508,7 @@ class RowValidator:
             )
 
     def _rules_cost_share(
-        self, row: int, values: dict[str, Any], texts: dict[str, str], out: list[Violation]
+        self, row: int, values: dict[str, Any], texts: Mapping[str, str], out: list[Violation]
     ) -> None:
         kind, sponsor = values.get("cost_share_type"), values.get("sponsor")
         policy = self.policy.cost_share
@@ -462,7 +550,7 @@ class RowValidator:
             self._reference_checks(row, values, texts, out)
 
     def _rules_attestation(
-        self, row: int, values: dict[str, Any], texts: dict[str, str], out: list[Violation]
+        self, row: int, values: dict[str, Any], texts: Mapping[str, str], out: list[Violation]
     ) -> None:
         attested = values.get("attested")
         signed = values.get("signature_date")
@@ -884,17 +972,92 @@ class ValidationRun:
 
     def results(self) -> Iterator[RowResult]:
         """Stream the validated data rows (blank rows skipped and not counted)."""
-        return self._stream_rows(True)  # type: ignore[return-value]
+        validator = self.validator
+        plan, prepared, key_field = self._prepare()
+        text_cells = self._text_cells()
+        keys = KeySet() if key_field else None
+        check = validator.check_cells
+        count = 0
+        for row, cells, hidden, merged in prepared():
+            result = check(plan, row, cells, hidden, merged, text_cells)
+            found = result.violations
+            if keys is not None:
+                key = result.values.get(key_field)  # type: ignore[arg-type]
+                if key and not keys.add(key):
+                    found.append(validator.duplicate_violation(row, key))
+            count += 1
+            if found and any(v.severity is _ERROR for v in found):
+                self.invalid_rows += 1
+            else:
+                self.valid_rows += 1
+            self.rows_read = count
+            if count & 0x1FFF == 0:  # every 8192 rows
+                self._tick(count, keys, count == 8192)
+            yield result
+        self._tick(count, None, False, final=True)
 
     def violations(self) -> Iterator[Violation]:
         """Stream only the violations (same rows, counts and DUPLICATE_KEY as :meth:`results`).
 
-        Faster when the rows themselves are not needed (``labsync validate``): no RowResult is built.
+        Faster when the rows themselves are not needed (``labsync validate``): rows are checked
+        ``BATCH_ROWS`` at a time, column by column, and no RowResult is built.
         """
-        for found in self._stream_rows(False):
-            yield from found  # type: ignore[misc]
+        validator = self.validator
+        plan, prepared, key_field = self._prepare()
+        text_cells = self._text_cells()
+        keys = KeySet() if key_field else None
+        add_key = keys.add if keys is not None else None
+        evaluate_batch = validator.evaluate_batch
+        duplicate = validator.duplicate_violation
+        rows = prepared()
+        count = 0
+        while True:
+            batch = list(islice(rows, BATCH_ROWS))
+            if not batch:
+                break
+            found_all: list[Violation] = []
+            invalid = 0
+            for item, (values, found) in zip(batch, evaluate_batch(plan, batch, text_cells), strict=True):
+                if add_key is not None:
+                    key = values.get(key_field)  # type: ignore[arg-type]
+                    if key and not add_key(key):
+                        found.append(duplicate(item[0], key))
+                if found:
+                    if any(v.severity is _ERROR for v in found):
+                        invalid += 1
+                    found_all += found
+            before = count
+            count += len(batch)
+            self.invalid_rows += invalid
+            self.valid_rows += len(batch) - invalid
+            self.rows_read = count
+            if count >> 13 != before >> 13:  # crossed a multiple of 8192 rows
+                self._tick(count, keys, before < 8192)
+            yield from found_all
+        self._tick(count, None, False, final=True)
 
-    def _stream_rows(self, full: bool) -> Iterator[RowResult | list[Violation]]:
+    def _text_cells(self) -> bool:
+        return getattr(self._reader, "format", "") in ("csv", "tsv", "txt")
+
+    def _tick(self, count: int, keys: KeySet | None, first: bool, *, final: bool = False) -> None:
+        """Progress callback; and, early on, size the key set once for the whole file."""
+        bytes_done: Callable[[], int] = getattr(self._reader, "bytes_done", lambda: 0)
+        bytes_total = int(getattr(self._reader, "bytes_total", 0) or _size(self.path))
+        if final:
+            self.rows_read = count
+            if self.progress is not None:
+                self.progress(count, bytes_total, bytes_total)
+            return
+        done = bytes_done()
+        if self.progress is not None:
+            self.progress(count, done, bytes_total)
+        if keys is not None and first and 0 < done < bytes_total:
+            keys.reserve(int(count * bytes_total / done * 1.05))
+
+    def _prepare(
+        self,
+    ) -> tuple[_Plan, Callable[[], Iterator[tuple[int, Sequence[Any], bool, frozenset[str]]]], str | None]:
+        """The plan, a generator of ``(row, cells, hidden, merged_fields)`` per data row, the key field."""
         validator = self.validator
         by_field: dict[str, list[int]] = {}
         for index, name in self.columns.items():
@@ -914,64 +1077,32 @@ class ValidationRun:
         width = max(self.columns, default=-1) + 1
         filler: list[Any] = [""] * width
         field_of_col = dict(self.columns)
+        no_merge: frozenset[str] = frozenset()
         key_field = validator.key_field if validator.key_field in by_field else None
-        keys = KeySet() if key_field else None
-        check = validator.check_cells
-        evaluate = validator.evaluate
-        text_cells = getattr(self._reader, "format", "") in ("csv", "tsv", "txt")
-        progress = self.progress
-        bytes_done: Callable[[], int] = getattr(self._reader, "bytes_done", lambda: 0)
-        bytes_total = int(getattr(self._reader, "bytes_total", 0) or _size(self.path))
-        count = 0
 
-        pending, self._pending = self._pending, []
-        for src in chain(pending, self._stream):
-            vals = src.values
-            if not any(vals):
-                continue
-            first = vals[0]
-            if (first is None or (first.__class__ is str and not first.strip())) and src.is_blank():
-                continue
-            if len(vals) < width:
-                vals = vals + filler
-            cells = getter(vals)
-            if multi:
-                cells = list(cells)
-                for pos, idx in multi:
-                    parts = [cell_text(vals[i]).strip() for i in idx]
-                    cells[pos] = ", ".join(p for p in parts if p)
-            merged: frozenset[str] = frozenset()
-            if src.merged_columns:
-                merged = frozenset(field_of_col[c] for c in src.merged_columns if c in field_of_col)
-            if full:
-                result = check(plan, src.number, cells, src.hidden, merged, text_cells)
-                values, found = result.values, result.violations
-            else:
-                _texts, values, found = evaluate(plan, src.number, cells, src.hidden, merged, text_cells)
-            if keys is not None:
-                key = values.get(key_field)  # type: ignore[arg-type]
-                if key and not keys.add(key):
-                    found.append(validator.duplicate_violation(src.number, key))
-            count += 1
-            if found and any(v.severity is _ERROR for v in found):
-                self.invalid_rows += 1
-            else:
-                self.valid_rows += 1
-            self.rows_read = count
-            if count & 0x1FFF == 0:  # every 8192 rows
-                if progress is not None:
-                    progress(count, bytes_done(), bytes_total)
-                if keys is not None and count in (8192, 65536):
-                    done = bytes_done()
-                    if 0 < done < bytes_total:  # size the key set once for the whole file
-                        keys.reserve(int(count * bytes_total / done * 1.05))
-            if full:
-                yield result
-            elif found:
-                yield found
-        self.rows_read = count
-        if progress is not None:
-            progress(count, bytes_total, bytes_total)
+        def prepared() -> Iterator[tuple[int, Sequence[Any], bool, frozenset[str]]]:
+            pending, self._pending = self._pending, []
+            for src in chain(pending, self._stream):
+                vals = src.values
+                if not any(vals):
+                    continue
+                first = vals[0]
+                if (first is None or (first.__class__ is str and not first.strip())) and src.is_blank():
+                    continue
+                if len(vals) < width:
+                    vals = vals + filler
+                cells = getter(vals)
+                if multi:
+                    cells = list(cells)
+                    for pos, idx in multi:
+                        parts = [cell_text(vals[i]).strip() for i in idx]
+                        cells[pos] = ", ".join(p for p in parts if p)
+                merged = no_merge
+                if src.merged_columns:
+                    merged = frozenset(field_of_col[c] for c in src.merged_columns if c in field_of_col)
+                yield src.number, cells, src.hidden, merged
+
+        return plan, prepared, key_field
 
     @property
     def notes(self) -> list[Any]:

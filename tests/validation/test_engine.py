@@ -370,3 +370,48 @@ def test_msds_on_file_no_counts_as_missing() -> None:
         v.code for v in validator.check_row(2, {**base, "sds_reference": "No"}).violations
     ]
     assert validator.check_row(2, {**base, "sds_reference": "Yes"}).is_valid
+
+
+def _both(path: Path, **kwargs: object) -> tuple[list, list, tuple[int, int, int], tuple[int, int, int]]:
+    with open_validation(path, as_of=AS_OF, **kwargs) as run:  # type: ignore[arg-type]
+        full = [v for r in run.results() for v in r.violations]
+        counts_full = (run.rows_read, run.valid_rows, run.invalid_rows)
+    with open_validation(path, as_of=AS_OF, **kwargs) as run:  # type: ignore[arg-type]
+        fast = list(run.violations())
+        counts_fast = (run.rows_read, run.valid_rows, run.invalid_rows)
+    return full, fast, counts_full, counts_fast
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["chemical_inventory.xlsx", "equipment.csv", "waste_manifest.xlsx", "cost_share.csv", "attestation.csv"],
+)
+def test_violations_stream_equals_results_on_samples(name: str) -> None:
+    from app.resources import resource_path
+
+    full, fast, counts_full, counts_fast = _both(resource_path("samples", name))
+    assert fast == full
+    assert counts_fast == counts_full
+
+
+def test_violations_stream_equals_results_on_generated_data(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from bench._gen import write_chemical_csv, write_chemical_xlsx
+
+    for path in (
+        write_chemical_csv(tmp_path / "g.csv", 5000, seed=3),
+        write_chemical_xlsx(tmp_path / "g.xlsx", 1500, seed=4),
+    ):
+        full, fast, counts_full, counts_fast = _both(path)
+        assert fast == full
+        assert counts_fast == counts_full
+        assert {v.code for v in full} >= {"CAS_CHECKSUM", "DUPLICATE_KEY", "VALUE_NOT_ALLOWED"}
+
+
+def test_violations_stream_with_header_missing(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "inv.csv", [[h for h in HEADER if h != "Room"]] + [ROW[:6] + ROW[7:]] * 3)
+    full, fast, counts_full, counts_fast = _both(path, record_type="chemical_inventory")
+    assert fast == full
+    assert counts_fast == counts_full == (3, 0, 3)
