@@ -352,7 +352,7 @@ class AuditView(QWidget):
         )
         needle = self.record.text().strip().casefold()
         if needle:
-            entries = [e for e in entries if needle in display(attr(e, "entity", "entity_id")).casefold()]
+            entries = [e for e in entries if needle in f"{e.entity} {_audit_what(e)}".casefold()]
         entries.reverse()  # newest first
         self.model.set_items(entries[:20000])
         for c in range(self.model.columnCount() - 1):

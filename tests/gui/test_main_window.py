@@ -184,3 +184,26 @@ def test_drop_and_recent(qtbot: Any, window: Any, chemical_csv: Path) -> None:
     with qtbot.waitSignal(window.import_finished, timeout=30_000):
         window.dropEvent(event)
     assert window.recent_menu.actions()[0].toolTip() == str(chemical_csv)
+
+
+def test_audit_filters_by_record_and_action(
+    qtbot: Any, window: Any, chemical_csv: Path, tmp_path: Path
+) -> None:
+    open_and_wait(qtbot, window, chemical_csv)
+    window.model.setData(cell(window, 1, "quantity"), "3")
+    wait_edits(qtbot, window)
+    window.tabs.setCurrentWidget(window.audit)
+    window.audit.action.setCurrentIndex(window.audit.action.findData("edit"))
+    window.audit.record.setText("quantity")
+    model = window.audit.model
+    assert model.rowCount() == 1
+    assert model.index(0, 4).data() == "row 3 · quantity"
+    assert (model.index(0, 5).data(), model.index(0, 6).data()) == ("“-2”", "“3”")
+    window.audit.action.setCurrentIndex(window.audit.action.findData("import"))
+    window.audit.record.clear()
+    assert model.rowCount() == 1
+    target = tmp_path / "audit.csv"
+    window.audit.export_to(target, "csv")
+    window.service.runner.wait()
+    qtbot.waitUntil(target.exists, timeout=5000)
+    assert "edit" in target.read_text(encoding="utf-8")
