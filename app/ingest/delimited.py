@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from functools import partial
 from itertools import count
@@ -22,6 +23,7 @@ from app.ingest.encoding import Encoding, NotTextError, detect
 from app.ingest.types import CellValue, ReadNote, SheetInfo, SourceRow
 
 DELIMITERS = (",", ";", "\t", "|")
+_SEP_HINT = re.compile(r"sep=(.)\r?\n", re.I)
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
@@ -70,6 +72,10 @@ class DelimitedReader:
         except NotTextError as exc:
             raise InputFileError(path, f"not a text spreadsheet: {exc}") from exc
         text = sample[self.encoding.bom :].decode(self.encoding.codec, errors="replace")
+        hint = _SEP_HINT.match(text)
+        self._skip_hint = hint is not None
+        if hint is not None and delimiter is None:
+            delimiter = hint.group(1)  # Excel's "sep=;" first line: Excel obeys and hides it, so do we
         if delimiter is None:
             delimiter = sniff_delimiter(text, "\t" if fmt in ("tsv", "txt") else ",")
         self.delimiter = delimiter
@@ -109,6 +115,8 @@ class DelimitedReader:
         try:
             raw.seek(enc.bom)
             text = io.TextIOWrapper(raw, encoding=enc.codec, errors=enc.errors, newline="")
+            if self._skip_hint:
+                text.readline()
             lines = iter(partial(text.readline, limits.MAX_LINE_CHARS), "")
             records = cast(
                 "Iterator[list[CellValue]]",

@@ -88,6 +88,12 @@ def test_line_endings_and_quoted_newlines(tmp_path: Path, eol: str) -> None:
     assert _read(path) == [(1, ["a", "b"]), (2, [f"x{eol}y", "2"]), (3, []), (4, ["z", "3"])]
 
 
+def test_excel_sep_hint_line(tmp_path: Path) -> None:
+    path = tmp_path / "hint.csv"
+    path.write_bytes(b"sep=;\r\nName;Qty,1\r\nAcetone;1,5\r\n")
+    assert _read(path) == [(1, ["Name", "Qty,1"]), (2, ["Acetone", "1,5"])]
+
+
 def test_no_trailing_newline_and_ragged_rows(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_bytes(b"a,b,c\n1,2\n3,4,5,6")
