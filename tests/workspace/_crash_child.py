@@ -33,6 +33,7 @@ def main() -> None:
     ws = Workspace.open(validation=FakeValidation())
     log("open")
     if rng.random() < 0.5 or not ws.batches():
+        log("importing")
         batch = ws.import_file(csv_path)
         log(f"import {batch.id} {batch.row_count}")
     batches = ws.batches()

@@ -87,11 +87,12 @@ def _check(ws: Workspace, journal: list[str]) -> None:
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def _run(tmp_path: Path, rounds: int, rows: int, seed: int) -> None:
+def _run(tmp_path: Path, rounds: int, rows: int, seed: int) -> dict[str, int]:
     data = _write_csv(tmp_path / "crash.csv", rows)
     journal = tmp_path / "journal.txt"
     rng = random.Random(seed)
     kills = 0
+    killed_in: dict[str, int] = {}
     for i in range(rounds):
         child = subprocess.Popen(
             [sys.executable, str(CHILD), str(data), str(journal), str(seed * 1000 + i)],
@@ -106,9 +107,15 @@ def _run(tmp_path: Path, rounds: int, rows: int, seed: int) -> None:
         _, err = child.communicate()
         assert child.returncode == -signal.SIGKILL, err.decode(errors="replace")[-2000:]
         lines = journal.read_text().splitlines() if journal.exists() else []
+        last = lines[-1].split()[0] if lines else "start"
+        phase = (
+            "import" if last == "importing" else "open" if last in ("start", "open") else "edit/submit/send"
+        )
+        killed_in[phase] = killed_in.get(phase, 0) + 1
         with Workspace.open(validation=FakeValidation()) as ws:
             _check(ws, lines)
     assert kills == rounds
+    return killed_in
 
 
 def test_sigkill_during_import_edit_submit(tmp_path: Path) -> None:
@@ -117,4 +124,6 @@ def test_sigkill_during_import_edit_submit(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_sigkill_many_random_points(tmp_path: Path) -> None:
-    _run(tmp_path, rounds=40, rows=40_000, seed=2)
+    killed_in = _run(tmp_path, rounds=40, rows=40_000, seed=2)
+    assert killed_in.get("import", 0) >= 3, killed_in
+    assert killed_in.get("edit/submit/send", 0) >= 3, killed_in
