@@ -314,6 +314,7 @@ def load_settings(cli_overrides: Mapping[str, Any] | None = None, *, paths: Path
         values[key] = value
         origins[key] = Origin(Source.USER, str(user.path))
 
+    notices.extend(_misspelled_variables())
     for key, value in _read_environment().items():
         if key in locked:
             notices.append(
@@ -480,6 +481,32 @@ def _read_environment() -> dict[str, Any]:
             key, _coerce_path(key, text, Path.cwd()), strict=False, where=f"environment variable {var}"
         )
     return values
+
+
+#: LABSYNC_* variables that are not settings but are read elsewhere (never reported as misspellings).
+OTHER_ENV_VARS = frozenset(
+    {
+        "LABSYNC_HOME",
+        "LABSYNC_SITE_CONFIG_DIR",
+        "LABSYNC_NEW_PASSPHRASE",
+        "LABSYNC_GUI_SMOKE_QUIT_MS",
+        "LABSYNC_GUI_NONINTERACTIVE",
+        *SECRET_ENV_VARS.values(),
+    }
+)
+
+
+def _misspelled_variables() -> list[str]:
+    """``LABSYNC_PORTAL_ULR=...`` is silently useless: say so when a variable is close to a setting's."""
+    known = set(ENV_VARS.values()) | OTHER_ENV_VARS
+    notices = []
+    for name in sorted(os.environ):
+        if not name.startswith("LABSYNC_") or name in known:
+            continue
+        hint = difflib.get_close_matches(name, sorted(ENV_VARS.values()), n=1, cutoff=0.85)
+        if hint:
+            notices.append(f"{name} is not a LabSync setting and is ignored (did you mean {hint[0]}?)")
+    return notices
 
 
 def _require_key(key: str, *, where: str = "") -> None:

@@ -343,3 +343,13 @@ def test_the_example_site_file_shipped_to_it_is_valid(tmp_path: Path) -> None:
     assert settings.ca_bundle == site.parent / "campus-ca.pem"
     assert settings.is_locked("portal_url")
     assert settings.source_of("batch_size") == "site"
+
+
+def test_a_misspelled_environment_variable_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LABSYNC_PORTAL_ULR", "https://portal.example.edu")
+    monkeypatch.setenv("LABSYNC_COLOR_SCHEME", "dark")  # someone else's variable: not close to a setting
+    settings = load_settings()
+    assert settings.portal_url is None
+    assert settings.notices == (
+        "LABSYNC_PORTAL_ULR is not a LabSync setting and is ignored (did you mean LABSYNC_PORTAL_URL?)",
+    )
