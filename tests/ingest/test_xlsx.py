@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from app.errors import InputFileError
@@ -179,3 +182,36 @@ def test_scan_is_exact_across_chunk_boundaries(tmp_path: Path) -> None:
     assert [n for n, _, h, _ in rows if h] == list(range(7, 60_001, 7))
     assert [n for n, v, _, _ in rows if isinstance(v[1], ExcelError)] == list(range(5, 60_001, 5))
     assert all(v[1] == n for n, v, _, _ in rows if n % 5)
+
+
+_xlsx_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x7f"),
+    min_size=1,
+    max_size=20,
+).filter(lambda t: t.strip() == t and not t.startswith("="))
+_xlsx_value = st.one_of(
+    _xlsx_text,
+    st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1),
+    # Excel (and openpyxl's writer) keep 15 significant digits
+    st.floats(allow_nan=False, allow_infinity=False)
+    .map(lambda f: float(f"{f:.15g}"))
+    .filter(lambda f: math.isfinite(f) and not f.is_integer()),
+    st.booleans(),
+    st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31)),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_xlsx_value, min_size=1, max_size=6), min_size=1, max_size=6))
+def test_round_trip_through_openpyxl(tmp_path: Path, xlsx_engine: str, rows: list[list[object]]) -> None:
+    """Values written by openpyxl come back with the same type and value, on both XLSX paths."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in rows:
+        ws.append(row)
+    path = tmp_path / f"rt-{xlsx_engine}.xlsx"
+    wb.save(path)
+    got = [r.values for r in open_table(path).rows()]
+    assert got == rows
+    assert [[type(v) for v in r] for r in got] == [[type(v) for v in r] for r in rows]
