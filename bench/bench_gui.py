@@ -141,6 +141,9 @@ def main() -> int:
                 first = time.perf_counter() - t0
         total = time.perf_counter() - t0
         window.import_finished.disconnect(done.append)
+        # the stored batch replaces the preview (its row ids are read in the background for huge batches)
+        while window.model.batch_id != done[0].id or window.model.rowCount() < done[0].row_count:
+            pump(5)
         return (first if first is not None else total), total, done[0]
 
     # -- 100k: first rows visible ---------------------------------------------------------------------------

@@ -115,7 +115,10 @@ class RowGridModel(QAbstractTableModel):
     def search(self) -> str | None:
         return self._search
 
-    def set_batch(self, batch_id: int | None, *, headers: dict[str, str] | None = None) -> None:
+    def set_batch(
+        self, batch_id: int | None, *, headers: dict[str, str] | None = None, ids: array[int] | None = None
+    ) -> None:
+        """Show a batch. ``ids``: the row ids already read (in a background job, for very large batches)."""
         self.beginResetModel()
         self._batch_id = batch_id
         self._fields = (
@@ -124,18 +127,24 @@ class RowGridModel(QAbstractTableModel):
         if headers is None and batch_id is not None and hasattr(self._ws, "batch"):
             headers = {f: h for h, f in dict(self._ws.batch(batch_id).mapping or {}).items()}
         self._headers = dict(headers or {})
-        self._load_ids()
+        self._load_ids(ids)
         self.endResetModel()
         emit(self.rows_reloaded)
 
-    def set_filter(self, *, only_invalid: bool | None = None, search: str | bool | None = False) -> None:
+    def set_filter(
+        self,
+        *,
+        only_invalid: bool | None = None,
+        search: str | bool | None = False,
+        ids: array[int] | None = None,
+    ) -> None:
         """Change the row filter; ``search=False`` leaves the search unchanged, ``None``/"" clears it."""
         if only_invalid is not None:
             self._only_invalid = only_invalid
         if search is not False:
             self._search = (search or None) if isinstance(search, str) else None
         self.beginResetModel()
-        self._load_ids()
+        self._load_ids(ids)
         self.endResetModel()
         emit(self.rows_reloaded)
 
@@ -168,8 +177,8 @@ class RowGridModel(QAbstractTableModel):
         ids = self._ws.row_ids(self._batch_id, only_invalid=self._only_invalid, search=self._search)
         return array("q", ids)
 
-    def _load_ids(self) -> None:
-        self._ids = self._fetch_ids()
+    def _load_ids(self, ids: array[int] | None = None) -> None:
+        self._ids = self._fetch_ids() if ids is None else ids
         self._pages.clear()
 
     # -- row access

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from array import array
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -71,6 +72,7 @@ from app.gui.violations_panel import ViolationsPanel
 log = logging.getLogger(__name__)
 
 OPENABLE = "*.xlsx *.xlsm *.csv *.tsv *.txt"
+ASYNC_IDS_ABOVE = 100_000  # batches larger than this read their row ids off the GUI thread
 MAX_RECENT = 8
 
 
@@ -131,6 +133,7 @@ class MainWindow(QMainWindow):
         self.current_batch: Any = None
         self.last_inspection: FileInspection | None = None
         self._preview: PreviewStore | None = None
+        self._ids_generation = 0
         self.preview_job: JobHandle | None = None
         self.first_rows_at: float | None = None
         self._import_started = dt.datetime.now()
@@ -646,7 +649,15 @@ class MainWindow(QMainWindow):
     def show_batch(self, summary: Any, *, in_progress: bool = False) -> None:
         self.current_batch = summary
         self.delegate.specs = field_specs(summary.record_type)
-        self.model.set_batch(summary.id)
+        self._with_ids(
+            summary.id,
+            self.model.only_invalid,
+            self.model.search,
+            lambda ids: self._batch_shown(summary, ids),
+        )
+
+    def _batch_shown(self, summary: Any, ids: array[int] | None) -> None:
+        self.model.set_batch(summary.id, ids=ids)
         self.grid.resizeColumnsToContents() if self.model.rowCount() < 5000 else None
         for c in range(self.model.columnCount()):
             self.grid.setColumnWidth(c, min(max(self.grid.columnWidth(c), 70), 260))
@@ -737,10 +748,51 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------------------------------------------
     # filter, search, navigation
     def _apply_search(self) -> None:
-        self.model.set_filter(search=self.search.text().strip() or None)
+        text = self.search.text().strip() or None
+        self._with_ids(
+            self.model.batch_id,
+            self.model.only_invalid,
+            text,
+            lambda ids: self.model.set_filter(search=text, ids=ids),
+        )
 
     def _apply_only_problems(self, on: bool) -> None:
-        self.model.set_filter(only_invalid=on)
+        self._with_ids(
+            self.model.batch_id,
+            on,
+            self.model.search,
+            lambda ids: self.model.set_filter(only_invalid=on, ids=ids),
+        )
+
+    def _with_ids(
+        self, batch_id: int | None, only_invalid: bool, search: str | None, apply: Callable[[Any], None]
+    ) -> None:
+        """Run ``apply(ids)``: at once for ordinary batches (the model reads the ids itself), or after reading
+        the ids of a very large batch in the background, so the window never freezes on a million rows."""
+        self._ids_generation += 1
+        reader = self.service.reader
+        if (
+            batch_id is None
+            or batch_id < 0
+            or reader is None
+            or reader.row_count(batch_id) <= ASYNC_IDS_ABOVE
+        ):
+            apply(None)
+            return
+        generation = self._ids_generation
+        self.summary.setText(self.tr("Loading rows…"))
+
+        def job(_ctx: Any) -> array[int]:
+            return array("q", reader.row_ids(batch_id, only_invalid=only_invalid, search=search))
+
+        def done(ids: array[int]) -> None:
+            if generation == self._ids_generation:  # a later filter wins
+                apply(ids)
+                self.refresh_counts()
+
+        self.service.runner.run(
+            "row ids", job, done, lambda exc: show_error(self, self.tr("Cannot show the rows"), exc)
+        )
 
     def _focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)
