@@ -98,3 +98,18 @@ def _inside(widget: Any, kinds: Any) -> bool:
             return True
         parent = parent.parent()
     return False
+
+
+def test_large_batches_load_row_ids_in_the_background(
+    qtbot: Any, window: Any, chemical_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.gui.main_window as mw
+
+    monkeypatch.setattr(mw, "ASYNC_IDS_ABOVE", 2)  # treat the 5-row sample as a huge batch
+    open_and_wait(qtbot, window, chemical_csv)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 5, timeout=10_000)
+    window.only_problems.setChecked(True)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=10_000)
+    window.search.setText("Toluene")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
+    assert "rows" in window.summary.text()
