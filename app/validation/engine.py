@@ -5,8 +5,9 @@ chooses the sheet, finds the header row, maps the columns and streams :class:`Ro
 applied in-stream (memory grows only by about 11 bytes per distinct key, see :class:`KeySet`).
 
 Speed: each field's checker is compiled once from the dictionary and policy, and memoized per column in a
-bounded cache (value -> result), so a typical row costs a few dictionary look-ups. ``ValidationRun.violations()``
-goes further for the CLI: it checks rows in batches, column by column, without building RowResults.
+bounded cache (value -> result), so a typical row costs a few dictionary look-ups.
+``ValidationRun.violations()`` goes further for the CLI: it checks rows in batches, column by column, without
+building RowResults.
 """
 
 from __future__ import annotations
