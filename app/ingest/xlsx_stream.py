@@ -128,7 +128,8 @@ def serial_to_date(serial: float, date1904: bool) -> dt.date | dt.datetime:
         moment = _EPOCH_1900 + dt.timedelta(days=serial + 1)  # Excel's fictitious 1900-02-29 comes later
     else:
         moment = _EPOCH_1900 + dt.timedelta(days=serial)
-    moment = moment.replace(microsecond=0) + dt.timedelta(seconds=round(moment.microsecond / 1e6))
+    # Excel keeps milliseconds; the float serial adds noise below that (10:30 -> 10:29:59.999999)
+    moment = moment.replace(microsecond=0) + dt.timedelta(milliseconds=round(moment.microsecond / 1000))
     return moment.date() if moment.time() == dt.time(0) else moment
 
 

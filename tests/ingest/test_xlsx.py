@@ -198,6 +198,9 @@ _xlsx_value = st.one_of(
     .filter(lambda f: math.isfinite(f) and not f.is_integer()),
     st.booleans(),
     st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31)),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 12, 31))
+    .map(lambda d: d.replace(microsecond=d.microsecond // 1000 * 1000))  # Excel keeps milliseconds
+    .filter(lambda d: d.time() != dt.time(0)),  # a midnight datetime reads back as a date
 )
 
 
