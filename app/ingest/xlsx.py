@@ -112,7 +112,9 @@ class XlsxReader:
     def rows(self, sheet: str | None = None) -> Iterator[SourceRow]:
         part = self._sheet(sheet)
         scan = self._scan(part)
-        if part.part is not None and self._zip.getinfo(part.part).file_size > limits.LARGE_SHEET_BYTES:
+        if part.part is not None and (
+            scan.bytes_read > limits.LARGE_SHEET_BYTES or scan.cells > limits.LARGE_SHEET_CELLS
+        ):
             return self._streamed(part.part, scan)
         try:
             data = self._book.get_sheet_by_name(part.name)

@@ -49,6 +49,7 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     bytes_read: int = 0
     last_row: int | None = None  # the last <row r=".."> number seen
+    cells: int = 0  # about how many <c> elements the sheet has (decides calamine vs streaming)
 
 
 def column_index(letters: bytes) -> int:
@@ -66,6 +67,7 @@ def _chunks(zf: zipfile.ZipFile, member: str, scan: SheetScan) -> Iterator[bytes
     with zf.open(member) as f:
         while chunk := f.read(_CHUNK):
             scan.bytes_read += len(chunk)
+            scan.cells += chunk.count(b"<c ") + chunk.count(b":c ")
             first = chunk.find(b"<")
             run += len(chunk) if first < 0 else first
             if run > limits.MAX_CELL_CHARS:
