@@ -18,8 +18,8 @@ import tomllib
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from itertools import chain, islice
-from operator import itemgetter
+from itertools import chain, islice, repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
@@ -87,6 +87,9 @@ class _ColumnCache(dict[Any, Checked]):
 
 
 _getitem = _ColumnCache.__getitem__
+_VALUES = attrgetter("values")
+_NUMBER = attrgetter("number")
+_FIRST = itemgetter(0)
 _ERROR = Severity.ERROR
 
 
@@ -963,7 +966,7 @@ class ValidationRun:
     def results(self) -> Iterator[RowResult]:
         """Stream the validated data rows (blank rows skipped and not counted)."""
         validator = self.validator
-        plan, prepared, key_field = self._prepare()
+        plan, prepared, _batches, key_field = self._prepare()
         text_cells = self._text_cells()
         keys = KeySet() if key_field else None
         check = validator.check_cells
@@ -993,18 +996,16 @@ class ValidationRun:
         ``BATCH_ROWS`` at a time, column by column, and no RowResult is built.
         """
         validator = self.validator
-        plan, prepared, key_field = self._prepare()
+        plan, _prepared, batches, key_field = self._prepare()
         text_cells = self._text_cells()
         keys = KeySet() if key_field else None
         add_key = keys.add if keys is not None else None
         evaluate_batch = validator.evaluate_batch
         duplicate = validator.duplicate_violation
-        rows = prepared()
         count = 0
-        while True:
-            batch = list(islice(rows, BATCH_ROWS))
+        for batch in batches():
             if not batch:
-                break
+                continue
             found_all: list[Violation] = []
             invalid = 0
             for item, (values, found) in zip(batch, evaluate_batch(plan, batch, text_cells), strict=True):
@@ -1046,8 +1047,14 @@ class ValidationRun:
 
     def _prepare(
         self,
-    ) -> tuple[_Plan, Callable[[], Iterator[tuple[int, Sequence[Any], bool, frozenset[str]]]], str | None]:
-        """The plan, a generator of ``(row, cells, hidden, merged_fields)`` per data row, the key field."""
+    ) -> tuple[
+        _Plan,
+        Callable[[], Iterator[tuple[int, Sequence[Any], bool, frozenset[str]]]],
+        Callable[[], Iterator[list[tuple[int, Sequence[Any], bool, frozenset[str]]]]],
+        str | None,
+    ]:
+        """The plan, generators of ``(row, cells, hidden, merged_fields)`` per data row (one by one, and in
+        batches), and the key field."""
         validator = self.validator
         by_field: dict[str, list[int]] = {}
         for index, name in self.columns.items():
@@ -1070,29 +1077,58 @@ class ValidationRun:
         no_merge: frozenset[str] = frozenset()
         key_field = validator.key_field if validator.key_field in by_field else None
 
+        def prepare(src: SourceRow) -> tuple[int, Sequence[Any], bool, frozenset[str]] | None:
+            vals = src.values
+            if not any(vals):
+                return None
+            first = vals[0]
+            if (first is None or (first.__class__ is str and not first.strip())) and src.is_blank():
+                return None
+            if len(vals) < width:
+                vals = vals + filler
+            cells = getter(vals)
+            if multi:
+                cells = list(cells)
+                for pos, idx in multi:
+                    parts = [cell_text(vals[i]).strip() for i in idx]
+                    cells[pos] = ", ".join(p for p in parts if p)
+            merged = no_merge
+            if src.merged_columns:
+                merged = frozenset(field_of_col[c] for c in src.merged_columns if c in field_of_col)
+            return src.number, cells, src.hidden, merged
+
         def prepared() -> Iterator[tuple[int, Sequence[Any], bool, frozenset[str]]]:
             pending, self._pending = self._pending, []
             for src in chain(pending, self._stream):
-                vals = src.values
-                if not any(vals):
-                    continue
-                first = vals[0]
-                if (first is None or (first.__class__ is str and not first.strip())) and src.is_blank():
-                    continue
-                if len(vals) < width:
-                    vals = vals + filler
-                cells = getter(vals)
-                if multi:
-                    cells = list(cells)
-                    for pos, idx in multi:
-                        parts = [cell_text(vals[i]).strip() for i in idx]
-                        cells[pos] = ", ".join(p for p in parts if p)
-                merged = no_merge
-                if src.merged_columns:
-                    merged = frozenset(field_of_col[c] for c in src.merged_columns if c in field_of_col)
-                yield src.number, cells, src.hidden, merged
+                item = prepare(src)
+                if item is not None:
+                    yield item
 
-        return plan, prepared, key_field
+        def slow_batch(sources: list[SourceRow]) -> list[tuple[int, Sequence[Any], bool, frozenset[str]]]:
+            return [item for item in map(prepare, sources) if item is not None]
+
+        def batches() -> Iterator[list[tuple[int, Sequence[Any], bool, frozenset[str]]]]:
+            """``BATCH_ROWS`` prepared rows at a time; for delimited text the common case runs in C."""
+            pending, self._pending = self._pending, []
+            stream = chain(pending, self._stream)
+            text_only = self._text_cells() and not multi and width > 0  # no hidden rows or merges in text
+            while True:
+                sources = list(islice(stream, BATCH_ROWS))
+                if not sources:
+                    return
+                if text_only:
+                    vals_list = list(map(_VALUES, sources))
+                    # every row as wide as the header needs and with a non-blank first cell: none is blank
+                    if min(map(len, vals_list)) >= width and all(map(str.strip, map(_FIRST, vals_list))):
+                        yield list(
+                            zip(
+                                map(_NUMBER, sources), map(getter, vals_list), repeat(False), repeat(no_merge)
+                            )
+                        )
+                        continue
+                yield slow_batch(sources)
+
+        return plan, prepared, batches, key_field
 
     @property
     def notes(self) -> list[Any]:
