@@ -415,3 +415,23 @@ def test_violations_stream_with_header_missing(tmp_path: Path) -> None:
     full, fast, counts_full, counts_fast = _both(path, record_type="chemical_inventory")
     assert fast == full
     assert counts_fast == counts_full == (3, 0, 3)
+
+
+def test_violations_stream_equals_results_with_ragged_and_blank_rows(tmp_path: Path) -> None:
+    rows: list[list[str]] = [HEADER]
+    for i in range(1300):
+        if i % 97 == 0:
+            rows.append([])  # blank record
+        elif i % 89 == 0:
+            rows.append(["  ", "\u00a0", ""])  # whitespace only
+        elif i % 83 == 0:
+            rows.append([f"C{i}", "Acetone", "67-64-1"])  # ragged: short row
+        elif i % 79 == 0:
+            rows.append([" ", *ROW[1:]])  # blank first cell, data after it
+        else:
+            rows.append([f"C{i % 1000}", *ROW[1:]])  # ids repeat after 1000 rows
+    path = write_csv(tmp_path / "ragged.csv", rows)
+    full, fast, counts_full, counts_fast = _both(path)
+    assert fast == full
+    assert counts_fast == counts_full
+    assert {v.code for v in full} >= {"DUPLICATE_KEY", "REQUIRED_MISSING"}
