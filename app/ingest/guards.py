@@ -81,15 +81,19 @@ def check_zip(path: Path, zf: zipfile.ZipFile) -> None:
 def _check_xml_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     """Refuse an XML part with a DOCTYPE/ENTITY declaration (the prolog is all we need to read).
 
-    XML parts other than worksheets (scanned later, before calamine reads them) are inflated to the end, so
-    that a central directory lying about their size fails here on the CRC instead of inside calamine.
+    XML parts other than worksheets and shared strings (both scanned later, before calamine reads them) are
+    inflated to the end, so that a central directory lying about their size fails here on the CRC instead of
+    inside calamine.
     """
     try:
         with zf.open(info) as f:
             head = f.read(_XML_HEAD)
             text = _decode_head(head)
             is_xml = text.lstrip("\ufeff \t\r\n").startswith("<")
-            if is_xml and "worksheets/" not in info.filename:
+            scanned_later = "worksheets/" in info.filename or info.filename.lower().endswith(
+                "sharedstrings.xml"
+            )
+            if is_xml and not scanned_later:
                 while f.read(1 << 20):
                     pass
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:

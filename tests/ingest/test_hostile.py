@@ -235,3 +235,15 @@ def test_central_directory_lying_about_size(tmp_path: Path, member: str) -> None
     path = hostile.rewrite_member(base, tmp_path / "liar.xlsx", member, padded)
     _lie_about_size(path, member, len(original))
     assert "damaged" in str(_refused(path))
+
+
+def test_shared_strings_lying_about_size(tmp_path: Path) -> None:
+    path = hostile.raw_workbook(
+        tmp_path / "ss.xlsx", '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', shared=["a"]
+    )
+    with zipfile.ZipFile(path) as z:
+        original = z.read("xl/sharedStrings.xml")
+    padded = original.replace(b"<si>", b" " * (20 << 20) + b"<si>", 1)
+    liar = hostile.rewrite_member(path, tmp_path / "ss-liar.xlsx", "xl/sharedStrings.xml", padded)
+    _lie_about_size(liar, "xl/sharedStrings.xml", len(original))
+    assert "damaged" in str(_refused(liar))
