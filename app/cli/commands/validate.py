@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import shutil
 import sys
@@ -93,6 +94,8 @@ class _Progress:
         self.drawn = False
 
     def __call__(self, rows: int, done: int, total: int) -> None:
+        if time.monotonic() - self.start < 0.5:  # small files finish before a bar is worth drawing
+            return
         width = 30
         fraction = min(1.0, done / total) if total else 0.0
         bar = "#" * int(fraction * width)
@@ -103,7 +106,7 @@ class _Progress:
 
     def finish(self) -> None:
         if self.drawn:
-            self.stream.write("\r" + " " * 70 + "\r")
+            self.stream.write("\r\x1b[K")  # erase the bar's line (stderr is a terminal)
             self.stream.flush()
 
 
@@ -130,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
             if args.format == "json":
                 errors = _write_json(run_, path, out)
             else:
-                errors = _write_text(run_, path, out, args.limit, as_of, policy.version)
+                errors = _write_text(run_, path, out, args.limit, as_of, policy.version, progress=progress)
     finally:
         if progress is not None:
             progress.finish()
@@ -174,9 +177,24 @@ def _clip(text: str | None, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _write_text(run_: Any, path: Path, out: IO[str], limit: int, as_of: dt.date, policy_version: str) -> bool:
+def _write_text(
+    run_: Any,
+    path: Path,
+    out: IO[str],
+    limit: int,
+    as_of: dt.date,
+    policy_version: str,
+    *,
+    progress: _Progress | None = None,
+) -> bool:
     from app.validation.rules import RULES
 
+    final = out
+    buffer: io.StringIO | None = None
+    if progress is not None and limit:
+        # keep the (at most `limit`) table lines until the progress bar is gone, so they do not interleave
+        buffer = io.StringIO()
+        out = buffer
     counts: Counter[str] = Counter()
     errors = any(v.is_error for v in run_.file_issues)
     shown = 0
@@ -197,6 +215,11 @@ def _write_text(run_: Any, path: Path, out: IO[str], limit: int, as_of: dt.date,
             f"{_clip(violation.value, 22):<22} {violation.message}\n"
         )
         shown += 1
+    if buffer is not None:
+        if progress is not None:
+            progress.finish()
+        final.write(buffer.getvalue())
+        out = final
     total = sum(counts.values())
     if limit and total > shown:
         out.write(
