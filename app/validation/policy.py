@@ -217,7 +217,7 @@ def bundled_policy_path() -> Path:
 
 
 @cache
-def _load(path: Path | None) -> Policy:
+def _load(path: Path | None, _stamp: tuple[int, int] = (0, 0)) -> Policy:
     base_path = bundled_policy_path()
     data = _read_toml(base_path)
     source = str(base_path)
@@ -236,5 +236,16 @@ def _load(path: Path | None) -> Policy:
 
 
 def load_policy(path: Path | None = None) -> Policy:
-    """The bundled policy, or the bundled policy with the institution's override file merged over it."""
-    return _load(None if path is None else Path(path).resolve())
+    """The bundled policy, or the bundled policy with the institution's override file merged over it.
+
+    Loaded once per file version (an edited override file is read again).
+    """
+    if path is None:
+        return _load(None)
+    resolved = Path(path).resolve()
+    try:
+        st = resolved.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = (0, 0)  # _load reports the unreadable file
+    return _load(resolved, stamp)
