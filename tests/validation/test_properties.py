@@ -75,3 +75,23 @@ def test_quantities_stay_decimal(number: Decimal) -> None:
     result = validator.check_row(2, {"quantity": format(number, "f")})
     assert result.values["quantity"] == number
     assert isinstance(result.values["quantity"], Decimal)
+
+
+SYNONYMS = [
+    (rt.name, synonym, spec.name)
+    for rt in DICTIONARY.record_types.values()
+    for spec in rt.fields
+    for synonym in (spec.name, *spec.synonyms)
+]
+
+
+@given(st.sampled_from(SYNONYMS), st.data())
+def test_headers_match_case_punctuation_whitespace_insensitively(
+    item: tuple[str, str, str], data: st.DataObject
+) -> None:
+    record_type, synonym, field = item
+    noise = st.sampled_from(["", " ", "  ", "_", ".", "-", ":", "\u00a0", "\ufeff", "(", ")", "*"])
+    spelled = "".join(
+        (ch.upper() if data.draw(st.booleans()) else ch.lower()) + data.draw(noise) for ch in synonym
+    )
+    assert DICTIONARY.record_type(record_type).candidates(data.draw(noise) + spelled)[0] == field
