@@ -53,11 +53,10 @@ class XlsxReader:
             check_zip(path, self._zip)
             self._parts: WorkbookParts = read_parts(self._zip)
             self._check_shared_strings()
-            self._book = pc.CalamineWorkbook.from_path(str(path))
         except InputFileError:
             self._zip.close()
             raise
-        except (ValueError, KeyError, zipfile.BadZipFile, OSError, EOFError, pc.CalamineError) as exc:
+        except (ValueError, KeyError, zipfile.BadZipFile, OSError, EOFError) as exc:
             self._zip.close()
             raise InputFileError(path, f"not a readable Excel workbook ({_short(exc)})") from exc
         except Exception as exc:  # defusedxml's DTDForbidden/EntitiesForbidden and XML ParseError
@@ -70,6 +69,15 @@ class XlsxReader:
                 ReadNote("DATE_1904", "the workbook uses the 1904 date system; dates converted")
             )
         self._decoder: CellDecoder | None = None
+        self._book: pc.CalamineWorkbook | None = None  # opened on first use: streamed sheets never need it
+
+    def _calamine(self) -> pc.CalamineWorkbook:
+        if self._book is None:
+            try:
+                self._book = pc.CalamineWorkbook.from_path(str(self.path))
+            except (pc.CalamineError, OSError, ValueError) as exc:
+                raise InputFileError(self.path, f"not a readable Excel workbook ({_short(exc)})") from exc
+        return self._book
 
     def _check_shared_strings(self) -> None:
         member = self._parts.shared_strings
@@ -117,7 +125,7 @@ class XlsxReader:
         ):
             return self._streamed(part.part, scan)
         try:
-            data = self._book.get_sheet_by_name(part.name)
+            data = self._calamine().get_sheet_by_name(part.name)
         except pc.CalamineError as exc:
             raise InputFileError(self.path, f"cannot read sheet {part.name!r} ({_short(exc)})") from exc
         return self._rows(data, scan)
@@ -200,7 +208,8 @@ class XlsxReader:
 
     def close(self) -> None:
         self._zip.close()
-        self._book.close()
+        if self._book is not None:
+            self._book.close()
 
     def __enter__(self) -> XlsxReader:
         return self
