@@ -45,7 +45,8 @@ class SourceRow:
     ``number`` is the Excel row number for workbooks, and the record number for delimited text (the header
     record is 1; a record spanning several lines because of a quoted newline counts once). ``merged_columns``
     holds the 0-based column indexes whose value was copied from a merged range's top-left cell (the top-left
-    cell itself is not included).
+    cell itself is not included). ``values[0]`` is column A; a row ends at its last non-empty cell, so it can
+    be shorter (or, in ragged CSV, longer) than the header.
     """
 
     number: int
