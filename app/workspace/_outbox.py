@@ -125,9 +125,13 @@ class OutboxMixin(WorkspaceBase):
                 if not chunk:
                     break
                 last_id = int(chunk[-1][0])
+                settled = self._unchanged_since_queued(conn, [int(r[0]) for r in chunk])
                 for rid, row_no, raw_json, hidden, merged, valid in chunk:
                     if not valid:
                         quarantined += 1
+                        continue
+                    if rid in settled:
+                        unchanged += 1
                         continue
                     outcome = self._queue_row(
                         conn,
@@ -159,6 +163,27 @@ class OutboxMixin(WorkspaceBase):
                 after={**summary.to_json(), "keys_sha256": keys_digest.hexdigest()},
             )
         return summary
+
+    @staticmethod
+    def _unchanged_since_queued(conn: Connection, row_ids: list[int]) -> set[int]:
+        """Rows with a live outbox entry created after their last edit: their payload (and key) cannot have
+        changed, so submit skips re-validating them."""
+        marks = ",".join("?" * len(row_ids))
+        queued = dict(
+            conn.execute(
+                f"SELECT row_id, max(created_at) FROM outbox WHERE row_id IN ({marks}) "
+                "AND superseded_by IS NULL GROUP BY row_id",
+                row_ids,
+            ).fetchall()
+        )
+        if not queued:
+            return set()
+        edited = dict(
+            conn.execute(
+                f"SELECT row_id, max(at) FROM edits WHERE row_id IN ({marks}) GROUP BY row_id", row_ids
+            ).fetchall()
+        )
+        return {rid for rid, created in queued.items() if rid not in edited or edited[rid] < created}
 
     def _queue_row(
         self,
@@ -369,12 +394,27 @@ class OutboxMixin(WorkspaceBase):
         Superseded entries are never due, nor entries whose row has another entry in flight (SENDING), so a
         newer payload never overtakes an older one in the air.
         """
-        sql = (
-            _SELECT + " o WHERE superseded_by IS NULL AND (state = 'PENDING' OR (state = 'RETRY_WAIT' AND "
-            "(next_attempt_at IS NULL OR next_attempt_at <= ?))) AND NOT EXISTS (SELECT 1 FROM outbox s "
-            "WHERE s.row_id = o.row_id AND s.state = 'SENDING' AND s.id <> o.id) ORDER BY id LIMIT ?"
+        not_in_flight = (
+            " AND superseded_by IS NULL AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.row_id = o.row_id "
+            "AND s.state = 'SENDING' AND s.id <> o.id)"
         )
-        return [_entry(r) for r in self._reader().execute(sql, (iso(now), int(limit)))]
+        conn = self._reader()
+        conn.execute("BEGIN")  # one snapshot for both queries
+        try:
+            pending = conn.execute(
+                _SELECT + " o WHERE state = 'PENDING'" + not_in_flight + " ORDER BY id LIMIT ?", (int(limit),)
+            ).fetchall()
+            waiting = conn.execute(
+                _SELECT
+                + " o WHERE state = 'RETRY_WAIT' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+                + not_in_flight
+                + " ORDER BY id LIMIT ?",
+                (iso(now), int(limit)),
+            ).fetchall()
+        finally:
+            conn.execute("COMMIT")
+        rows = sorted(pending + waiting, key=lambda r: int(r[0]))[: int(limit)]
+        return [_entry(r) for r in rows]
 
     def begin_send(self, entry_ids: Sequence[int], request_key: str) -> SendAttempt:
         """Persist the request's Idempotency-Key and move the entries to SENDING, before the first byte is

@@ -8,6 +8,7 @@ v1  batches, rows, violations (+ interned texts), edits, meta, the append-only a
 v2  outbox and send attempts (idempotency keys, states, classification)
 v3  batches.label (a user-visible name for a batch) and reference data pulled from the portal
 v4  batches.policy_source (an institution policy file given at import)
+v5  index outbox(state, id): the oldest PENDING entries without a sort
 """
 
 from __future__ import annotations
@@ -194,11 +195,16 @@ def _v4(conn: Connection) -> None:
     conn.execute("ALTER TABLE batches ADD COLUMN policy_source TEXT")
 
 
+def _v5(conn: Connection) -> None:
+    conn.execute("CREATE INDEX outbox_state_id ON outbox(state, id)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "batches, rows, violations, edits, audit log", _v1),
     Migration(2, "outbox and send attempts", _v2),
     Migration(3, "batch labels and portal reference data", _v3),
     Migration(4, "the institution policy file a batch was imported with", _v4),
+    Migration(5, "outbox index for the oldest due entries", _v5),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
