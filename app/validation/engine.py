@@ -89,6 +89,8 @@ class _ColumnCache(dict[Any, Checked]):
 _getitem = _ColumnCache.__getitem__
 _VALUES = attrgetter("values")
 _NUMBER = attrgetter("number")
+_HIDDEN = attrgetter("hidden")
+_MERGED = attrgetter("merged_columns")
 _FIRST = itemgetter(0)
 _ERROR = Severity.ERROR
 
@@ -1108,18 +1110,27 @@ class ValidationRun:
             return [item for item in map(prepare, sources) if item is not None]
 
         def batches() -> Iterator[list[tuple[int, Sequence[Any], bool, frozenset[str]]]]:
-            """``BATCH_ROWS`` prepared rows at a time; for delimited text the common case runs in C."""
+            """``BATCH_ROWS`` prepared rows at a time; the common case (no blank, short, hidden or merged row)
+            runs in C."""
             pending, self._pending = self._pending, []
             stream = chain(pending, self._stream)
-            text_only = self._text_cells() and not multi and width > 0  # no hidden rows or merges in text
+            simple = not multi and width > 0
+            text_only = self._text_cells()  # delimited text has no hidden rows or merges
             while True:
                 sources = list(islice(stream, BATCH_ROWS))
                 if not sources:
                     return
-                if text_only:
+                if simple:
                     vals_list = list(map(_VALUES, sources))
-                    # every row as wide as the header needs and with a non-blank first cell: none is blank
-                    if min(map(len, vals_list)) >= width and all(map(str.strip, map(_FIRST, vals_list))):
+                    if min(map(len, vals_list)) < width:  # workbooks drop trailing empty cells
+                        vals_list = [v if len(v) >= width else v + filler for v in vals_list]
+                    firsts = list(map(_FIRST, vals_list))
+                    # all as wide as the header needs, with a non-blank text first cell: none is blank
+                    if (
+                        (text_only or all(f.__class__ is str for f in firsts))
+                        and all(map(str.strip, firsts))
+                        and (text_only or not (any(map(_HIDDEN, sources)) or any(map(_MERGED, sources))))
+                    ):
                         yield list(
                             zip(
                                 map(_NUMBER, sources), map(getter, vals_list), repeat(False), repeat(no_merge)
