@@ -212,7 +212,7 @@ class FieldCompiler:
         return self._compile_general(spec, typed)
 
     def _compile_general(self, spec: FieldSpec, typed: Callable[..., Checked3]) -> Checker:
-        label = spec.name.replace("_", " ")
+        label = spec.display
         required = spec.required
         missing_values = self._sds_missing if spec.missing_values == "sds" else None
 

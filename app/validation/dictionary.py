@@ -68,6 +68,12 @@ class FieldSpec:
     missing_values: str | None = None
     synonyms: tuple[str, ...] = ()
     weak_synonyms: tuple[str, ...] = ()
+    label: str = ""
+
+    @property
+    def display(self) -> str:
+        """How messages name the field ("CAS number")."""
+        return self.label or self.name.replace("_", " ")
 
     @property
     def is_list(self) -> bool:
@@ -189,6 +195,7 @@ def _build(data: dict[str, Any], source: str) -> DataDictionary:
                 missing_values=f.get("missing_values"),
                 synonyms=tuple(f.get("synonyms", ())),
                 weak_synonyms=tuple(f.get("weak_synonyms", ())),
+                label=str(f.get("label", "")),
             )
             specs.append(spec)
             for synonym in (spec.name, *spec.synonyms):

@@ -172,7 +172,7 @@ class RowValidator:
             getattr(self, f"_rules_{record_type}", None)
         )
         self.key_field: str | None = self.record.key
-        self._labels = {name: name.replace("_", " ") for name in self.field_names}
+        self._labels = {spec.name: spec.display for spec in self.record.fields}
 
     @property
     def classification(self) -> str:

@@ -81,6 +81,7 @@ def build_model(record: RecordType) -> type[CanonicalRecord]:
     fields: dict[str, Any] = {}
     for spec in record.fields:
         kind, constraints = _annotation(spec)
+        constraints["title"] = spec.display[:1].upper() + spec.display[1:]
         if spec.required:
             fields[spec.name] = (kind, Field(..., **constraints))
         else:
