@@ -1067,7 +1067,11 @@ class MainWindow(QMainWindow):
         except ImportError as exc:
             show_error(self, self.tr("Settings are unavailable"), exc)
             return None
-        settings = load_settings()
+        try:
+            settings = load_settings()
+        except Exception as exc:  # an invalid site or user file: say which, in plain words
+            show_error(self, self.tr("The settings cannot be read"), exc)
+            return None
         labels = {
             "portal_url": self.tr("Portal URL"),
             "oauth_client_id": self.tr("OAuth client id"),
