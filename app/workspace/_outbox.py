@@ -26,7 +26,7 @@ from app.validation.violations import Violation
 from app.workspace._base import WorkspaceBase, dumps
 from app.workspace._db import Connection
 from app.workspace.audit import iso, utc_now
-from app.workspace.canonical import canonical_json, idempotency_key
+from app.workspace.canonical import canonical_json, idempotency_key_of_canonical
 from app.workspace.models import (
     BatchSummary,
     OutboxEntry,
@@ -66,15 +66,21 @@ class OutboxConflict(UserError):
 
 
 def source_identity(batch: BatchSummary, row_no: int) -> str:
-    """Where a record comes from: the source file's SHA-256, sheet, row number and record type."""
-    return canonical_json(
-        {
-            "source_sha256": batch.source_sha256,
-            "sheet": batch.sheet or "",
-            "row": row_no,
-            "record_type": batch.record_type,
-        }
-    )
+    """Where a record comes from: the canonical JSON of the source file's SHA-256, sheet, row number and
+    record
+    type (built from a per-batch template: the same text as ``canonical_json`` of those four fields)."""
+    ident = (batch.record_type, batch.sheet or "", batch.source_sha256)
+    template = _IDENTITY_TEMPLATES.get(ident)
+    if template is None:
+        if len(_IDENTITY_TEMPLATES) > 64:
+            _IDENTITY_TEMPLATES.clear()
+        head = canonical_json({"record_type": batch.record_type})[:-1] + ',"row":'
+        tail = "," + canonical_json({"sheet": batch.sheet or "", "source_sha256": batch.source_sha256})[1:]
+        template = _IDENTITY_TEMPLATES[ident] = (head, tail)
+    return f"{template[0]}{int(row_no)}{template[1]}"
+
+
+_IDENTITY_TEMPLATES: dict[tuple[str, str, str], tuple[str, str]] = {}
 
 
 def _entry(row: Sequence[Any]) -> OutboxEntry:
@@ -205,9 +211,9 @@ class OutboxMixin(WorkspaceBase):
         result = checker.check_row(row_no, raw, hidden=hidden, merged_fields=merged_fields)
         if not result.is_valid:
             return None
-        payload = self._validation.payload_of(result, batch.record_type)
+        payload_json = canonical_json(self._validation.payload_of(result, batch.record_type))
         identity = source_identity(batch, row_no)
-        key = idempotency_key(identity, payload)
+        key = idempotency_key_of_canonical(identity, payload_json)
         if conn.execute("SELECT 1 FROM outbox WHERE idempotency_key = ?", (key,)).fetchone() is not None:
             return ("unchanged", 0, key)
         new_id = int(
@@ -221,7 +227,7 @@ class OutboxMixin(WorkspaceBase):
                     batch.record_type,
                     batch.classification,
                     identity,
-                    canonical_json(payload),
+                    payload_json,
                     key,
                     OutboxState.PENDING.value,
                     now,

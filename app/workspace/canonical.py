@@ -20,7 +20,10 @@ from typing import Any
 
 def canonical_value(value: Any) -> Any:
     """``value`` turned into plain JSON types, strings NFC-normalized."""
-    if value is None or isinstance(value, bool | int):
+    kind = type(value)
+    if kind is str:
+        return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+    if value is None or kind is int or kind is bool:
         return value
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value)
@@ -59,5 +62,10 @@ def idempotency_key(source_identity: str, payload: Mapping[str, Any]) -> str:
 
     Computed once when a row enters the outbox and stored; never recomputed for that entry.
     """
+    return idempotency_key_of_canonical(source_identity, canonical_json(payload))
+
+
+def idempotency_key_of_canonical(source_identity: str, payload_json: str) -> str:
+    """:func:`idempotency_key` for a payload already in canonical JSON form."""
     identity = unicodedata.normalize("NFC", source_identity)
-    return sha256_hex(identity + "\n" + canonical_json(payload))
+    return sha256_hex(identity + "\n" + payload_json)

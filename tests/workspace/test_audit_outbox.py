@@ -326,3 +326,19 @@ def test_canonical_json_rules() -> None:
     )
     assert idempotency_key("s", {"x": 1}) == idempotency_key("s", {"x": 1})
     assert idempotency_key("s", {"x": 1}) != idempotency_key("t", {"x": 1})
+
+
+def test_source_identity_template_is_canonical_json(ws: Workspace, make_csv: Callable[..., Path]) -> None:
+    from app.workspace._outbox import source_identity
+
+    batch = ws.import_file(make_csv())
+    for row in (2, 17, 1_000_001):
+        expected = canonical_json(
+            {
+                "source_sha256": batch.source_sha256,
+                "sheet": batch.sheet or "",
+                "row": row,
+                "record_type": batch.record_type,
+            }
+        )
+        assert source_identity(batch, row) == expected
