@@ -181,6 +181,7 @@ class Policy(BaseModel):
     version: str
     effective: dt.date
     institution: str = ""
+    allow_partial_submit: bool = True  # submit the valid rows of a batch that also has invalid ones
     source: str = ""  # where it was loaded from (the bundled file, or bundled + an override)
     dates: DatesPolicy
     chemical_inventory: ChemicalPolicy
