@@ -397,3 +397,25 @@ def test_portal_unavailable_is_exit_1() -> None:
     assert AuthError.exit_code == 2
     assert TLSRefused.exit_code == 2
     assert isinstance(httpx.ConnectError("x"), httpx.TransportError)
+
+
+def test_cli_login_pull_reconcile(workspace: Any, portal: Any, tmp_path: Path, labsync_home: Path) -> None:
+    fill_outbox(workspace, tmp_path, 12)
+    workspace.close()
+    env = child_env(portal, labsync_home)
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(labsync_cmd(*args), env=env, capture_output=True, text=True, timeout=120)
+
+    login = cli("login")
+    assert login.returncode == 0, login.stderr
+    assert "signed in" in login.stdout
+    assert portal.client_secret not in login.stdout + login.stderr
+    assert cli("sync", "--once", "--quiet").returncode == 0
+    pull = cli("pull", "--format", "json")
+    assert pull.returncode == 0, pull.stderr
+    assert json.loads(pull.stdout)["reference"]["awards"]["items"] > 0
+    rec = cli("reconcile", "--format", "json")
+    assert rec.returncode == 0, rec.stderr
+    assert json.loads(rec.stdout)["matched"] == 12
+    assert cli("logout").returncode == 0
