@@ -233,3 +233,45 @@ def pull_reference(client: SyncClient, *, page_size: int = 500) -> PullReport:
         report.kinds[kind] = _pull_list(client, kind, page_size)
     _pull_policy(client, report)
     return report
+
+
+# --- for validation: what the workspace hands to the engine offline -----------------------------------------
+
+
+def reference_for_validation(workspace: Any) -> Any:
+    """``app.validation.reference.ReferenceData`` built from the pulled lists, or None before the first pull.
+
+    The workspace passes it to ``RowValidator(..., reference=...)`` so AWARD_UNKNOWN / LOCATION_UNKNOWN work
+    offline."""
+    from app.validation.reference import ReferenceData
+
+    cached = {kind: load_cached(workspace, kind) for kind in KINDS}
+    if not any(cached.values()):
+        return None
+
+    def items(kind: str) -> list[dict[str, Any]]:
+        data = cached.get(kind) or {}
+        return [i for i in data.get("items", []) if isinstance(i, dict)]
+
+    people: list[str] = []
+    for person in items("personnel"):
+        people += [str(person[k]) for k in ("name", "email", "person_id") if person.get(k)]
+    versions = [str((cached.get(k) or {}).get("fetched_at", "")) for k in KINDS]
+    return ReferenceData.build(
+        awards=[str(a["award_number"]) for a in items("awards") if a.get("award_number")],
+        locations=[
+            (str(loc["building"]), str(loc["room"]) if loc.get("room") else None)
+            for loc in items("locations")
+            if loc.get("building")
+        ],
+        personnel=people,
+        version=max(versions),
+    )
+
+
+def policy_file_for_validation() -> Path | None:
+    """The portal's policy pack once ``labsync pull`` installed it (newer than the bundled one), else None.
+
+    The workspace loads the policy with ``load_policy(policy_file_for_validation())``."""
+    path = installed_policy_path()
+    return path if path.is_file() else None

@@ -160,6 +160,10 @@ def test_policy_rejections_land_on_their_rows_and_remediation_goes_through(
             assert not old_keys & {e.idempotency_key for e in pending}
             again = client.sync_once()
             assert (again.accepted, again.rejected, again.remaining) == (2, 0, 0)
+        actions = [e.action for e in workspace.audit.entries()]
+        assert actions.count("reject") == 2
+        assert actions.count("retry") == 2
+        assert actions.count("ack") == 10
         assert stats(portal)["records"] == 10
         assert workspace.verify_audit().ok
     finally:
@@ -264,6 +268,7 @@ def test_offline_records_stay_queued_and_watch_resumes_by_itself(
     first = client.sync_once()
     assert (first.done, first.remaining) == (False, 20)
     assert set(states(workspace)) == {"RETRY_WAIT"}
+    assert [e.action for e in workspace.audit.entries()].count("retry_wait") == 20  # every retry audited
     reports: list[Any] = []
     import threading
 
@@ -301,6 +306,15 @@ def test_pull_stores_reference_data_with_etags_and_reconcile_reports_mismatches(
         assert all(r.changed for r in first.kinds.values())
         assert first.kinds["awards"].items > 0
         assert workspace.reference_data("locations")["items"]
+        from app.sync.reference import reference_for_validation
+
+        reference = reference_for_validation(workspace)
+        location = workspace.reference_data("locations")["items"][0]
+        assert reference.knows_location(location["building"], location["room"])
+        assert not reference.knows_location("No Such Building", "1")
+        award = workspace.reference_data("awards")["items"][0]["award_number"]
+        assert reference.knows_award(award)
+        assert not reference.knows_award("NSF-0000000-NOPE")
         again = client.pull()
         assert not any(r.changed for r in again.kinds.values())
         assert all(r.not_modified == r.pages for r in again.kinds.values())
