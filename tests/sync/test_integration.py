@@ -433,3 +433,32 @@ def test_cli_login_pull_reconcile(workspace: Any, portal: Any, tmp_path: Path, l
     assert rec.returncode == 0, rec.stderr
     assert json.loads(rec.stdout)["matched"] == 12
     assert cli("logout").returncode == 0
+
+
+def test_newer_portal_policy_pack_replaces_the_bundled_one(workspace: Any, tmp_path: Path) -> None:
+    run = pytest.importorskip("app.portal.run")
+    from app.sync.reference import installed_policy_path, is_newer, policy_file_for_validation
+    from app.validation.policy import bundled_policy_path, load_policy
+
+    bundled = load_policy().version
+    newer = tmp_path / "policy-newer.toml"
+    newer.write_text(
+        bundled_policy_path().read_text("utf-8").replace(f'version = "{bundled}"', 'version = "2099.1.0"', 1),
+        "utf-8",
+    )
+    assert policy_file_for_validation() is None
+    portal = run.start_portal(tmp_path / "p.db", tls_self_signed=True, policy_file=newer)
+    try:
+        with client_for(workspace, portal) as client:
+            report = client.pull()
+            assert report.policy_installed, report.policy_note
+            assert report.policy_version == "2099.1.0"
+            assert policy_file_for_validation() == installed_policy_path()
+            assert load_policy(installed_policy_path()).version == "2099.1.0"
+            assert workspace.reference_data("policy")["version"] == "2099.1.0"
+            assert client.pull().policy_note == "unchanged"  # ETag: 304
+    finally:
+        portal.stop()
+    assert is_newer("2026.12", "2026.11.1")
+    assert not is_newer("2026.11.1", "2026.11.1")
+    assert is_newer("2026.11.10", "2026.11.9")
