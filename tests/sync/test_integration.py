@@ -462,3 +462,22 @@ def test_newer_portal_policy_pack_replaces_the_bundled_one(workspace: Any, tmp_p
     assert is_newer("2026.12", "2026.11.1")
     assert not is_newer("2026.11.1", "2026.11.1")
     assert is_newer("2026.11.10", "2026.11.9")
+
+
+def test_pull_walks_every_page_through_a_rate_limit(workspace: Any, tmp_path: Path) -> None:
+    run = pytest.importorskip("app.portal.run")
+    from app.sync.reference import pull_reference
+
+    portal = run.start_portal(tmp_path / "p.db", tls_self_signed=True, rate_limit=8)
+    try:
+        with client_for(workspace, portal, settings_changes={"max_attempts": 20}) as client:
+            report = pull_reference(client, page_size=10)
+            awards = report.kinds["awards"]
+            assert awards.pages >= 10
+            assert awards.items == len(
+                {a["award_number"] for a in workspace.reference_data("awards")["items"]}
+            )
+            again = pull_reference(client, page_size=10)
+            assert again.kinds["awards"].not_modified == again.kinds["awards"].pages
+    finally:
+        portal.stop()
