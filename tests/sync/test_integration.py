@@ -481,3 +481,33 @@ def test_pull_walks_every_page_through_a_rate_limit(workspace: Any, tmp_path: Pa
             assert again.kinds["awards"].not_modified == again.kinds["awards"].pages
     finally:
         portal.stop()
+
+
+def test_cli_watch_syncs_and_stops_on_sigterm(
+    workspace: Any, portal: Any, tmp_path: Path, labsync_home: Path
+) -> None:
+    import signal
+    import time
+
+    fill_outbox(workspace, tmp_path, 40)
+    workspace.close()
+    env = child_env(portal, labsync_home)
+    child = subprocess.Popen(
+        labsync_cmd("sync", "--watch", "--format", "json"),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while stats(portal)["records"] < 40 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert stats(portal)["records"] == 40
+    finally:
+        child.send_signal(signal.SIGTERM)
+        out, err = child.communicate(timeout=60)
+    assert child.returncode == 0, err
+    first = json.loads(out.splitlines()[0])
+    assert first["acked"] == 40
+    assert first["remaining"] == 0

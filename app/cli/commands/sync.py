@@ -150,8 +150,14 @@ def run_sync(args: argparse.Namespace) -> int:
             stop = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
+            last: list[tuple[int, str | None]] = []
+
             def show(report: Any) -> None:
                 progress.finish()
+                state = (report.remaining, report.reason)
+                if not report.requests and last and last[-1] == state:
+                    return  # an idle round: nothing new to say
+                last[:] = [state]
                 _print_report(report, args.format)
                 if report.remaining and report.reason:
                     print(f"labsync: {report.reason}; retrying by itself", file=sys.stderr)
