@@ -279,7 +279,8 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
     def row_ids(self, batch_id: int, *, only_invalid: bool = False, search: str | None = None) -> list[int]:
         """Row ids in row order (ints only: cheap even for a million rows)."""
         if not only_invalid and not search:
-            span = self._range(batch_id)  # a batch's rows are one contiguous id range (one import transaction)
+            # a batch's rows are one contiguous id range (written by one import transaction)
+            span = self._range(batch_id)
             return [] if span is None else list(range(span[0], span[1] + 1))
         sql, params = self._row_query(batch_id, only_invalid, search, "id")
         return [r[0] for r in self._reader().execute(sql + " ORDER BY id", params)]
