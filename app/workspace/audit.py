@@ -26,10 +26,10 @@ import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from app.errors import UserError
-from app.workspace._db import Connection
+from app.workspace._db import Connection, private_umask
 from app.workspace.canonical import canonical_json
 
 GENESIS = "0" * 64
@@ -275,21 +275,30 @@ class AuditLog:
     def export(
         self, path: Path, fmt: str, *, since: dt.datetime | None = None, conn: Connection | None = None
     ) -> int:
-        """Write entries to ``path`` as ``csv`` or ``jsonl``; returns the number written."""
+        """Write entries to ``path`` (created 0600: entries hold record values) as ``csv`` or ``jsonl``;
+        returns the number written."""
+        if fmt not in ("csv", "jsonl"):
+            raise UserError(f"unknown audit export format {fmt!r} (use csv or jsonl)")
+        with private_umask(), path.open("w", encoding="utf-8", newline="") as fh:
+            return self.write_to(fh, fmt, since=since, conn=conn)
+
+    def write_to(
+        self, fh: TextIO, fmt: str, *, since: dt.datetime | None = None, conn: Connection | None = None
+    ) -> int:
+        """Stream entries to an open text file as ``csv`` or ``jsonl``; returns the number written."""
         if fmt not in ("csv", "jsonl"):
             raise UserError(f"unknown audit export format {fmt!r} (use csv or jsonl)")
         count = 0
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            if fmt == "csv":
-                writer = csv.writer(fh)
-                writer.writerow(COLUMNS)
-                for entry in self.entries(since=since, conn=conn):
-                    writer.writerow([_csv_safe(getattr(entry, name)) for name in COLUMNS])
-                    count += 1
-            else:
-                for entry in self.entries(since=since, conn=conn):
-                    fh.write(json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n")
-                    count += 1
+        if fmt == "csv":
+            writer = csv.writer(fh)
+            writer.writerow(COLUMNS)
+            for entry in self.entries(since=since, conn=conn):
+                writer.writerow([_csv_safe(getattr(entry, name)) for name in COLUMNS])
+                count += 1
+        else:
+            for entry in self.entries(since=since, conn=conn):
+                fh.write(json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n")
+                count += 1
         return count
 
 

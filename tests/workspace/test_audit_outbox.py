@@ -153,6 +153,7 @@ def test_audit_is_append_only_by_trigger(ws: Workspace) -> None:
 def test_audit_export(history: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "audit.jsonl"
     assert main(["audit", "export", "--format", "jsonl", "-o", str(out)]) == 0
+    assert out.stat().st_mode & 0o777 == 0o600
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     assert len(lines) == history
     assert lines[0]["seq"] == 1

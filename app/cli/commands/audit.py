@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +67,5 @@ def run_export(args: argparse.Namespace) -> int:
             count = ws.audit.export(Path(args.output), args.format, since=since)
             print(f"{count} audit entries written to {args.output}", file=sys.stderr)
             return 0
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / f"audit.{args.format}"
-            ws.audit.export(out, args.format, since=since)
-            sys.stdout.write(out.read_text(encoding="utf-8"))
+        ws.audit.write_to(sys.stdout, args.format, since=since)
     return 0
