@@ -97,13 +97,18 @@ def _dumps(value: Any) -> str:
 
 
 def _record_text(entry: Any, default_lab: str | None) -> str:
-    """``canonical_bytes(wire_record(entry))`` as text, serializing the payload once (it is also hashed)."""
+    """``canonical_bytes(wire_record(entry))`` as text, serializing the payload once (it is also hashed).
+
+    Canonical key order puts ``payload`` and ``payload_hash`` between the fields before "payload" and those
+    after it, so the record is three serializations spliced: head, payload (+ its hash), tail."""
     record = _wire_fields(entry, default_lab)
     payload_text = _dumps(record.pop("payload"))
-    parts = {k: _dumps(v) for k, v in record.items()}
-    parts["payload"] = payload_text
-    parts["payload_hash"] = '"' + hashlib.sha256(payload_text.encode()).hexdigest() + '"'
-    return "{" + ",".join(f'"{k}":{parts[k]}' for k in sorted(parts)) + "}"
+    digest = hashlib.sha256(payload_text.encode()).hexdigest()
+    head = _dumps({k: v for k, v in record.items() if k < "payload"})
+    tail = _dumps({k: v for k, v in record.items() if k > "payload_hash"})
+    middle = f'"payload":{payload_text},"payload_hash":"{digest}"'
+    parts = [part for part in (head[1:-1], middle, tail[1:-1]) if part]
+    return "{" + ",".join(parts) + "}"
 
 
 def batch_body(entries: Sequence[Any], default_lab: str | None = None) -> bytes:
