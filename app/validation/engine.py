@@ -18,7 +18,7 @@ import tomllib
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from itertools import chain, islice, repeat
+from itertools import chain, count, islice, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from types import TracebackType
@@ -67,6 +67,39 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 _VALUE = itemgetter(0)
 _ISSUES = itemgetter(1)
 _TEXT = itemgetter(3)
+
+
+# The fields each record type's row rule reads (values and texts), reference checks included. The batch path
+# hands a rule only these; tests check it against the row-by-row path for every rule.
+_REFERENCE_FIELDS = ("award_number", "building", "room")
+RULE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "chemical_inventory": ("hazard_codes", "sds_reference", *_REFERENCE_FIELDS),
+    "equipment": (
+        "unit_cost",
+        "acquisition_date",
+        "useful_life_years",
+        "depreciation_method",
+        *_REFERENCE_FIELDS,
+    ),
+    "waste_manifest": ("generator_category", "accumulation_start_date"),
+    "cost_share": (
+        "cost_share_type",
+        "sponsor",
+        "required_percent",
+        "award_number",
+        "cost_share_amount",
+        "sponsor_amount",
+    ),
+    "attestation": (
+        "attested",
+        "signature_date",
+        "period_start",
+        "period_end",
+        "attestation_type",
+        "annual_salary",
+        "award_number",
+    ),
+}
 
 
 class _ColumnCache(dict[Any, Checked]):
@@ -128,7 +161,15 @@ class _BatchTexts(Mapping[str, str]):
 class _Plan:
     """Per-column caches and checkers for one set of mapped fields; unmapped fields' outcome precomputed."""
 
-    __slots__ = ("absent_issues", "absent_values", "caches", "names")
+    __slots__ = (
+        "absent_issues",
+        "absent_values",
+        "caches",
+        "names",
+        "rule_absent",
+        "rule_index",
+        "rule_names",
+    )
 
     def __init__(self, validator: RowValidator, mapped: tuple[str, ...]) -> None:
         self.names = mapped
@@ -143,6 +184,13 @@ class _Plan:
                 self.absent_values[name] = value
             issues.extend(found or ())
         self.absent_issues = tuple(issues)
+        # what the record type's row rule reads: mapped ones by column, unmapped ones from absent_values
+        wanted = [f for f in RULE_FIELDS.get(validator.record_type, ()) if f in validator.field_names]
+        self.rule_names = tuple(f for f in wanted if f in mapped)
+        self.rule_index = tuple(mapped.index(f) for f in self.rule_names)
+        self.rule_absent = {
+            f: self.absent_values[f] for f in wanted if f not in mapped and f in self.absent_values
+        }
 
 
 class RowValidator:
@@ -295,15 +343,16 @@ class RowValidator:
         plan: _Plan,
         batch: list[tuple[int, Sequence[Any], bool, frozenset[str]]],
         text_cells: bool = False,
-    ) -> list[tuple[dict[str, Any], list[Violation]]]:
-        """(values, violations) of each row of ``batch`` (``(row, cells, hidden, merged_fields)`` tuples).
+        add_key: Callable[[str], bool] | None = None,
+    ) -> tuple[list[Violation], int]:
+        """The violations of the rows of ``batch`` (``(row, cells, hidden, merged_fields)`` tuples) in order,
+        with DUPLICATE_KEY when ``add_key`` (a key-set's ``add``) is given, and the number of invalid rows.
 
         The same outcome as :meth:`evaluate` row by row, computed column by column: the memo look-ups run in C
-        over a whole column, and no texts are built unless a rule reports something. Rows with a field issue
-        go through :meth:`evaluate`.
+        over whole columns, and a row rule sees only the fields it reads (:data:`RULE_FIELDS`); no texts are
+        built unless a rule reports something. Rows with a field issue go through :meth:`evaluate`.
         """
         names = plan.names
-        count = len(batch)
         cols: list[Sequence[Any]] = list(zip(*[b[1] for b in batch], strict=True)) if names else []
         if not text_cells:
             cols = [
@@ -317,35 +366,50 @@ class RowValidator:
         for hits in hit_cols:
             if any(map(_ISSUES, hits)):
                 bad.update(i for i, h in enumerate(hits) if h[1] is not None)
-        value_rows: list[tuple[Any, ...]] = (
-            list(zip(*[list(map(_VALUE, hits)) for hits in hit_cols], strict=True)) if names else [()] * count
-        )
         texts = _BatchTexts(names, cols if text_cells else None, hit_cols)
         rule = self._row_rule
-        absent_values = plan.absent_values
+        need_names = plan.rule_names
+        need_rows: Iterator[tuple[Any, ...]] = (
+            zip(*[list(map(_VALUE, hit_cols[j])) for j in plan.rule_index], strict=True)
+            if need_names
+            else repeat(())
+        )
+        need_absent = plan.rule_absent
+        key_field = self.key_field
+        key_col: list[Any] | None = None
+        if add_key is not None and key_field in names:
+            key_col = list(map(_VALUE, hit_cols[names.index(key_field)]))
+        duplicate = self.duplicate_violation
         slow = bool(plan.absent_issues)
-        out: list[tuple[dict[str, Any], list[Violation]]] = []
-        append = out.append
-        for i, (row, cells, hidden, merged) in enumerate(batch):
+        out: list[Violation] = []
+        invalid = 0
+        for i, (row, cells, hidden, merged), needed in zip(count(), batch, need_rows):
+            key: Any = None
             if slow or i in bad:
                 _texts, values, found = self.evaluate(plan, row, cells, hidden, merged, text_cells)
-                append((values, found))
-                continue
-            values = dict(zip(names, value_rows[i]))  # noqa: B905 - aligned by construction
-            if absent_values:
-                values.update(absent_values)
-            found = []
-            texts.i = i
-            if rule is not None:
-                rule(row, values, texts, found)
-                if found:
-                    for v in found:
-                        if v.field is not None and v.severity is _ERROR:
-                            values.pop(v.field, None)
-            if hidden or merged:
-                found[:0] = self._layout_warnings(row, hidden, merged, texts)
-            append((values, found))
-        return out
+                if key_col is not None:
+                    key = values.get(key_field)  # type: ignore[arg-type]
+            else:
+                found = []
+                texts.i = i
+                if rule is not None:
+                    values = dict(zip(need_names, needed))  # noqa: B905 - aligned by construction
+                    if need_absent:
+                        values.update(need_absent)
+                    rule(row, values, texts, found)
+                if hidden or merged:
+                    found[:0] = self._layout_warnings(row, hidden, merged, texts)
+                if key_col is not None:
+                    key = key_col[i]
+                    if found and any(v.field == key_field and v.severity is _ERROR for v in found):
+                        key = None  # a key with an error is not a key (as in evaluate's values)
+            if key and add_key is not None and not add_key(key):
+                found.append(duplicate(row, key))
+            if found:
+                if any(v.severity is _ERROR for v in found):
+                    invalid += 1
+                out += found
+        return out, invalid
 
     def _layout_warnings(
         self, row: int, hidden: bool, merged: frozenset[str], texts: Mapping[str, str]
@@ -1003,31 +1067,20 @@ class ValidationRun:
         keys = KeySet() if key_field else None
         add_key = keys.add if keys is not None else None
         evaluate_batch = validator.evaluate_batch
-        duplicate = validator.duplicate_violation
-        count = 0
+        rows = 0
         for batch in batches():
             if not batch:
                 continue
-            found_all: list[Violation] = []
-            invalid = 0
-            for item, (values, found) in zip(batch, evaluate_batch(plan, batch, text_cells), strict=True):
-                if add_key is not None:
-                    key = values.get(key_field)  # type: ignore[arg-type]
-                    if key and not add_key(key):
-                        found.append(duplicate(item[0], key))
-                if found:
-                    if any(v.severity is _ERROR for v in found):
-                        invalid += 1
-                    found_all += found
-            before = count
-            count += len(batch)
+            found, invalid = evaluate_batch(plan, batch, text_cells, add_key)
+            before = rows
+            rows += len(batch)
             self.invalid_rows += invalid
             self.valid_rows += len(batch) - invalid
-            self.rows_read = count
-            if count // PROGRESS_EVERY != before // PROGRESS_EVERY:
-                self._tick(count, keys, before < PROGRESS_EVERY)
-            yield from found_all
-        self._tick(count, None, False, final=True)
+            self.rows_read = rows
+            if rows // PROGRESS_EVERY != before // PROGRESS_EVERY:
+                self._tick(rows, keys, before < PROGRESS_EVERY)
+            yield from found
+        self._tick(rows, None, False, final=True)
 
     def _text_cells(self) -> bool:
         return getattr(self._reader, "format", "") in ("csv", "tsv", "txt")

@@ -95,3 +95,60 @@ def test_headers_match_case_punctuation_whitespace_insensitively(
         (ch.upper() if data.draw(st.booleans()) else ch.lower()) + data.draw(noise) for ch in synonym
     )
     assert DICTIONARY.record_type(record_type).candidates(data.draw(noise) + spelled)[0] == field
+
+
+def _batch_vs_rows(record_type: str, rows: list[dict[str, object]], **kwargs: object) -> None:
+    """evaluate_batch (the CLI's path) must report exactly what check_row reports, row by row."""
+    from app.validation.engine import KeySet
+
+    validator = RowValidator(record_type, load_policy(), AS_OF, **kwargs)  # type: ignore[arg-type]
+    mapped = tuple(f for f in validator.field_names if any(f in r for r in rows))
+    plan = validator.plan_for(mapped)
+    batch = [(n + 2, [r.get(f, "") for f in mapped], n % 5 == 0, frozenset()) for n, r in enumerate(rows)]
+    found, invalid = validator.evaluate_batch(plan, batch, False, KeySet().add)
+    expected = []
+    keys = KeySet()
+    bad = 0
+    for row, cells, hidden, merged in batch:
+        result = validator.check_cells(plan, row, cells, hidden, merged)
+        key = validator.key_of(result)
+        if key and not keys.add(key):
+            result.violations.append(validator.duplicate_violation(row, key))
+        bad += not result.is_valid
+        expected += result.violations
+    assert found == expected
+    assert invalid == bad
+
+
+def test_batch_path_matches_row_path_for_every_rule_case() -> None:
+    from app.validation.reference import ReferenceData
+
+    from .conftest import VALID
+    from .test_rules import CASES
+
+    ref = ReferenceData.build(awards=["CHE-2304567"], locations=[("Hall B", "2104")])
+    for record_type in VALID:
+        rows = [dict(VALID[record_type])]
+        for _code, rt, breaking, passing in CASES:
+            if rt != record_type:
+                continue
+            for changes in (breaking, passing):
+                row = dict(VALID[record_type])
+                for key, value in changes.items():
+                    if value is None:
+                        row.pop(key, None)
+                    else:
+                        row[key] = value
+                rows.append(row)
+        rows.append(dict(VALID[record_type]))  # a duplicate of the first row
+        _batch_vs_rows(record_type, rows)
+        _batch_vs_rows(record_type, rows, reference=ref)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(list(DICTIONARY.record_types)), st.data())
+def test_batch_path_matches_row_path_on_random_rows(record_type: str, data: st.DataObject) -> None:
+    fields = DICTIONARY.record_type(record_type).field_names
+    present = [f for f in fields if data.draw(st.booleans())]
+    rows = [{f: data.draw(CELLS, label=f) for f in present} for _ in range(data.draw(st.integers(1, 6)))]
+    _batch_vs_rows(record_type, rows)
