@@ -52,6 +52,12 @@ OPENPYXL_ITER = (
 )
 
 
+INGEST_ITER = (
+    "import sys\nfrom pathlib import Path\nfrom app.ingest import open_table\n"
+    "with open_table(Path(sys.argv[1])) as reader:\n    n = sum(1 for _ in reader.rows())\n"
+)
+
+
 @dataclass
 class Measure:
     tool: str
@@ -128,6 +134,10 @@ def main() -> int:
     measures.append(run("labsync validate", xlsx, args.xlsx_rows, [*labsync, str(xlsx)]))
     measures.append(
         run("openpyxl read-only (iterate)", xlsx, args.xlsx_rows, [PY, "-c", OPENPYXL_ITER, str(xlsx)])
+    )
+    # where the XLSX time goes: the reader alone (app.ingest), without validation
+    measures.append(
+        run("app.ingest reader (iterate)", xlsx, args.xlsx_rows, [PY, "-c", INGEST_ITER, str(xlsx)])
     )
 
     def find(tool: str, name: str) -> Measure | None:
