@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -79,6 +80,14 @@ def test_chaos_10000_records_through_30_percent_faults(workspace: Any, tmp_path:
         assert {"500_after_commit", "drop_after_commit"} & set(kinds)
         assert totals["retries"] > 0
         stats = portal_stats(portal)
+        cli = subprocess.run(
+            labsync_cmd("portal", "stats", "--db", str(portal.db_path), "--format", "json"),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert cli.returncode == 0, cli.stderr
+        assert {k: v for k, v in json.loads(cli.stdout).items() if k in stats} == stats
         assert stats["records"] == 10_000
         assert stats["distinct_idempotency_keys"] == 10_000
         assert stats["duplicates"] == 0
@@ -98,7 +107,7 @@ def test_crash_sigkill_20_times_exactly_once_and_audit_intact(tmp_path: Path, la
     # processing_delay widens the window between "the portal committed" and "the client stored the ack"
     portal = run.start_portal(tmp_path / "crash.db", tls_self_signed=True, options={"processing_delay": 0.02})
     rng = random.Random(4)
-    env = child_env(portal, labsync_home, LABSYNC_BATCH_SIZE="50")
+    env = child_env(portal, labsync_home, LABSYNC_BATCH_SIZE="25")
     kinds = {"before_send": 0, "in_flight": 0, "committed_not_acked": 0, "idle": 0}
     try:
         for _ in range(20):
@@ -108,7 +117,7 @@ def test_crash_sigkill_20_times_exactly_once_and_audit_intact(tmp_path: Path, la
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            time.sleep(rng.uniform(0.4, 2.0))
+            time.sleep(rng.uniform(0.4, 1.4))
             os.kill(child.pid, signal.SIGKILL)
             child.wait(30)
             with Workspace.open() as ws:
