@@ -1,6 +1,7 @@
 """Child process for the crash tests: works on the workspace and logs each committed step, until SIGKILLed.
 
-argv: csv_path journal_path seed. Each line of the journal is written (and fsynced) right after the step it
+argv: csv_path journal_path seed [import]. Each line of the journal is written (and fsynced) right after the
+step it
 names
 committed, so the parent knows a lower bound of what must be in the database.
 """
@@ -32,7 +33,8 @@ def main() -> None:
 
     ws = Workspace.open(validation=FakeValidation())
     log("open")
-    if rng.random() < 0.5 or not ws.batches():
+    force_import = len(sys.argv) > 4 and sys.argv[4] == "import"
+    if force_import or rng.random() < 0.5 or not ws.batches():
         log("importing")
         batch = ws.import_file(csv_path)
         log(f"import {batch.id} {batch.row_count}")

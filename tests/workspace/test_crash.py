@@ -94,13 +94,24 @@ def _run(tmp_path: Path, rounds: int, rows: int, seed: int) -> dict[str, int]:
     kills = 0
     killed_in: dict[str, int] = {}
     for i in range(rounds):
+        aim_at_import = i % 3 == 0  # every third kill lands inside an import on purpose
+        before = journal.read_text().count("importing") if journal.exists() else 0
         child = subprocess.Popen(
-            [sys.executable, str(CHILD), str(data), str(journal), str(seed * 1000 + i)],
+            [sys.executable, str(CHILD), str(data), str(journal), str(seed * 1000 + i)]
+            + (["import"] if aim_at_import else []),
             env=os.environ.copy(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        time.sleep(rng.uniform(0.4, 2.5))
+        if aim_at_import:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and child.poll() is None:
+                if journal.exists() and journal.read_text().count("importing") > before:
+                    break
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0.02, 0.4))
+        else:
+            time.sleep(rng.uniform(0.4, 2.5))
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
             kills += 1
