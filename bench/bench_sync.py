@@ -9,8 +9,9 @@ workspace with ``--records`` valid chemical inventory rows imported and submitte
 * first sync: ``SyncClient.sync_once()`` drains the outbox: begin_send (key persisted), POST, record_results,
   per batch, with the audit entries, exactly what ``labsync sync --once`` does;
 * full replay: every acknowledged batch sent again under its ORIGINAL request key and body, through the same
-  client path (``_deliver``): the portal answers its stored response (``Idempotent-Replayed: true``), the
-  workspace ignores the already-resolved outcomes;
+  client path as crash recovery (``SyncClient.resend``, pipelined like a sync): the portal answers its
+  stored response (``Idempotent-Replayed: true``); outcomes of already-resolved entries are counted, not
+  written;
 * re-send under NEW request keys (informational): the portal re-checks every record key and answers
   ``duplicate`` (HTTP + parsing only, nothing stored).
 
@@ -24,6 +25,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -109,18 +111,35 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--in-process", action="store_true", help="run the portal in this process")
     parser.add_argument("--no-tls", action="store_true", help="plain http on loopback")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs (fresh workspace and portal each); the "
+        "table shows the run with the median first-sync rate",
+    )
     args = parser.parse_args()
+    runs = [one_run(args) for _ in range(max(1, args.repeat))]
+    runs.sort(key=lambda r: r["rows"][0][1] / r["rows"][0][3])
+    chosen = runs[len(runs) // 2]
+    report(
+        args,
+        chosen,
+        [r["rows"][0][1] / r["rows"][0][3] for r in runs],
+        [(r["rows"][1][1] / r["rows"][1][3]) / (r["rows"][0][1] / r["rows"][0][3]) for r in runs],
+    )
+    return 0
 
+
+def one_run(args: argparse.Namespace) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix="labsync-bench-sync-"))
     os.environ["LABSYNC_HOME"] = str(home)
     os.environ.setdefault("LABSYNC_PASSPHRASE", "bench passphrase, not a secret")
     os.environ["LABSYNC_SITE_CONFIG_DIR"] = str(home / "site")
 
-    import httpx
-
     from app.sync import wire
     from app.sync.auth import MemoryTokenStore
-    from app.sync.client import SyncClient, SyncReport
+    from app.sync.client import SyncClient
     from app.sync.settings import SyncSettings
     from app.workspace import Workspace
     from tests.sync.harness import fill_outbox
@@ -161,10 +180,8 @@ def main() -> int:
                 groups: dict[str, list[Any]] = defaultdict(list)
                 for entry in ws.outbox(state="ACKED"):
                     groups[str(entry.request_key)].append(entry)
-                replay = SyncReport()
                 t0 = clocks()
-                for key, entries in groups.items():
-                    client._deliver(key, entries, replay)
+                replay = client.resend(groups.items())
                 assert replay.replayed == len(groups), replay
                 assert replay.acked == args.records, replay
                 row("full replay (same request keys)", replay.acked, replay.requests, t0)
@@ -190,10 +207,17 @@ def main() -> int:
                 assert dup == args.records
                 row("re-send, new request keys (per-record duplicate)", dup, requests, t0)
             assert ws.verify_audit().ok
-        del httpx
     finally:
         portal.stop()
+        shutil.rmtree(home, ignore_errors=True)
 
+    return {"rows": rows, "prep": prep}
+
+
+def report(
+    args: argparse.Namespace, run: dict[str, Any], first_rates: list[float], speedups: list[float]
+) -> None:
+    rows, prep, tls = run["rows"], run["prep"], not args.no_tls
     first_rate = rows[0][1] / rows[0][3]
     where = "in-process" if args.in_process else "own process"
     scheme = "TLS 1.3" if tls else "plain http"
@@ -226,10 +250,13 @@ def main() -> int:
         f"({replay_speedup:.1f}x).",
     ]
     text = "\n".join(lines)
+    text += (
+        f"\n\nAll {len(first_rates)} runs: first sync {', '.join(f'{r:,.0f}' for r in sorted(first_rates))} "
+        f"records/s; replay speed-up {', '.join(f'{s:.1f}x' for s in sorted(speedups))}."
+    )
     print(text)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "bench_sync.md").write_text(text + "\n", encoding="utf-8")
-    return 0
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -238,17 +238,7 @@ class SyncClient:
         if progress is not None:
             progress(0, total)
         try:
-            for attempt in list(self.workspace.open_sends()):
-                if stop is not None and stop.is_set():
-                    break
-                key = str(attempt.request_key)
-                entries = self._attempt_entries(attempt)
-                if not entries:
-                    continue
-                report.resumed += len(entries)
-                log.info("resuming an interrupted send of %d records (request %s)", len(entries), key)
-                advance(self._deliver(key, entries, report))
-            self._drain(report, advance, stop)
+            self._pipeline(self._batches(report), report, advance, stop)
         except _GiveUp as exc:
             report.reason = str(exc)
         report.circuit_open = self.breaker.state is not BreakerState.CLOSED
@@ -258,15 +248,54 @@ class SyncClient:
         report.elapsed = time.monotonic() - started
         return report
 
-    def _drain(
-        self, report: SyncReport, advance: Callable[[int], None], stop: threading.Event | None
-    ) -> None:
-        """Send what is due, batch after batch, with up to ``pipeline_depth`` batches in flight.
+    def _batches(self, report: SyncReport) -> Iterator[tuple[str, list[Any]]]:
+        """Sends left open by an earlier run first (under their own request keys), then what is due, each
+        group's new request key persisted by ``begin_send`` before it is handed out. Lazy: the next group is
+        chosen only when the pipeline has room for it."""
+        for attempt in list(self.workspace.open_sends()):
+            entries = self._attempt_entries(attempt)
+            if entries:
+                report.resumed += len(entries)
+                log.info(
+                    "resuming an interrupted send of %d records (request %s)",
+                    len(entries),
+                    attempt.request_key,
+                )
+                yield str(attempt.request_key), entries
+        while True:
+            due = list(self.workspace.due_outbox(self.batch_size, self._now()))
+            if not due:
+                return
+            key = new_request_key()
+            self.workspace.begin_send([int(e.id) for e in due], key)  # persisted before the first byte
+            yield key, due
 
-        This thread owns the workspace: it picks the next due batch, persists its request key (begin_send),
-        builds its body and stores the previous batch's outcome, while one sender thread does the network
-        half (``_send``). Every batch still has its key persisted before its first byte and its outcome stored
-        only after the portal answered, so a crash at any point is recovered by ``open_sends`` as before."""
+    def resend(self, batches: Iterable[tuple[str, Sequence[Any]]]) -> SyncReport:
+        """Send groups again under their ORIGINAL request keys, exactly as crash recovery does: the portal
+        answers its stored response; outcomes of entries still SENDING are stored, resolved ones are only
+        counted. (The benchmark's "full replay"; also useful to re-confirm a batch by hand.)"""
+        started = time.monotonic()
+        report = SyncReport()
+        try:
+            self._pipeline(((str(k), list(v)) for k, v in batches), report, lambda n: None, None)
+        except _GiveUp as exc:
+            report.reason = str(exc)
+        report.elapsed = time.monotonic() - started
+        return report
+
+    def _pipeline(
+        self,
+        batches: Iterator[tuple[str, list[Any]]],
+        report: SyncReport,
+        advance: Callable[[int], None],
+        stop: threading.Event | None,
+    ) -> None:
+        """Send ``batches`` with up to ``pipeline_depth`` of them in flight.
+
+        This thread owns the workspace: it takes the next group (for new work: due_outbox + begin_send),
+        builds its body and stores the previous group's outcome, while one sender thread does the network half
+        (``_send``). Every group still has its key persisted before its first byte and its outcome stored only
+        after the portal answered, so a crash at any point is recovered by ``open_sends`` as before."""
         depth = max(1, self.settings.pipeline_depth)
         lab = self.lab()
         inflight: deque[tuple[str, list[Any], Future[_Sent]]] = deque()
@@ -281,19 +310,16 @@ class SyncClient:
                     if len(inflight) >= depth:
                         settle_oldest()
                         continue
-                    due = list(self.workspace.due_outbox(self.batch_size, self._now()))
-                    if not due:
+                    group = next(batches, None)
+                    if group is None:
                         break
-                    key = new_request_key()
-                    self.workspace.begin_send(
-                        [int(e.id) for e in due], key
-                    )  # persisted before the first byte
-                    body = wire.batch_body(due, lab)
-                    inflight.append((key, due, sender.submit(self._send, key, body)))
+                    key, entries = group
+                    body = wire.batch_body(entries, lab)
+                    inflight.append((key, entries, sender.submit(self._send, key, body)))
                 while inflight:
                     settle_oldest()
             except _GiveUp:
-                while inflight:  # store what the batches still in flight got (each may be parked too)
+                while inflight:  # store what the groups still in flight got (each may be parked too)
                     with contextlib.suppress(_GiveUp):
                         settle_oldest()
                 raise
@@ -424,6 +450,21 @@ class SyncClient:
             raise ProtocolError("the portal's batch answer is not JSON")
         if response.headers.get("Idempotent-Replayed", "").lower() == "true":
             report.replayed += 1
+        # Entries this client already knows to be resolved (a replay of acknowledged records) are only
+        # counted: the workspace would ignore their outcomes anyway.
+        resolved = {int(e.id) for e in entries if _state_of(e) in ("ACKED", "REJECTED")}
+        if len(resolved) == len(entries) and isinstance(data, dict) and isinstance(data.get("results"), list):
+            for item in data["results"]:
+                status = item.get("status") if isinstance(item, dict) else None
+                if status == "accepted":
+                    report.accepted += 1
+                    report.acked += 1
+                elif status == "duplicate":
+                    report.duplicates += 1
+                    report.acked += 1
+                elif status == "rejected":
+                    report.rejected += 1
+            return len(entries)
         by_key = wire.parse_batch_response(data, [str(e.idempotency_key) for e in entries])
         outcomes: list[Outcome] = []
         retry_at = self._now() + timedelta(seconds=self.settings.backoff_base)
@@ -476,10 +517,7 @@ class SyncClient:
                     )
                 )
                 report.deferred += 1
-        # Entries this client already knows to be resolved (a replay of acknowledged records) need no write:
-        # the workspace would ignore their outcomes anyway.
-        open_ids = {int(e.id) for e in entries if _state_of(e) not in ("ACKED", "REJECTED")}
-        fresh = [to_workspace(o) for o in outcomes if o.entry_id in open_ids]
+        fresh = [to_workspace(o) for o in outcomes if o.entry_id not in resolved]
         if fresh:
             self.workspace.record_results(key, fresh)
         return len(entries)

@@ -231,3 +231,18 @@ def test_pipelined_drain_persists_each_key_before_its_request_and_acks_after_the
     assert all(states == {"SENDING"} for _, states in seen)  # never acknowledged before the portal answered
     assert len({key for key, _ in seen}) == 20
     assert outbox.states() == {"ACKED": 2000}
+
+
+def test_resend_under_the_original_keys_is_replayed_and_writes_nothing() -> None:
+    outbox, portal = FakeOutbox(1000), FakePortal()
+    client, _ = make(outbox, portal)
+    assert client.sync_once().done
+    audit_before = list(outbox.audit)
+    groups: dict[str, list[object]] = {}
+    for entry in outbox.entries.values():
+        groups.setdefault(str(entry.request_key), []).append(entry)
+    report = client.resend(groups.items())
+    assert report.replayed == len(groups) == 2
+    assert report.acked == 1000
+    assert outbox.audit == audit_before
+    assert len(portal.records) == 1000
