@@ -57,38 +57,46 @@ def install_translators(app: QApplication) -> list[QTranslator]:
 
 
 def open_workspace_interactively(parent: Any = None) -> Callable[[], Any]:
-    """An opener for the workspace; asks for the passphrase when neither keyring nor environment has it."""
+    """An opener for the user's workspace. The key comes from ``LABSYNC_PASSPHRASE`` or the OS keyring; when
+    neither has it, the passphrase is asked in a dialog (never on a terminal the user cannot see)."""
+    from app.errors import UnlockError, UserError
     from app.workspace import Workspace
+    from app.workspace.keys import NO_KEY_MESSAGE
 
     try:
-        Workspace.open().close()
-        return Workspace.open
-    except Exception as first:
-        if not _needs_passphrase(first):
+        Workspace.open(interactive=False).close()
+        return lambda: Workspace.open(interactive=False)
+    except UserError as exc:
+        if isinstance(exc, UnlockError) or str(exc) != NO_KEY_MESSAGE:
             raise
-        error: BaseException = first
-    for _attempt in range(3):
+    typed: list[str] = []
+
+    def ask(label: str) -> str:
         text, ok = QInputDialog.getText(
             parent,
             QApplication.translate("launch", "Unlock the workspace"),
-            QApplication.translate("launch", "Passphrase of your LabSync workspace:"),
+            QApplication.translate("launch", "Passphrase of your LabSync workspace:")
+            if "again" not in label
+            else QApplication.translate("launch", "The same passphrase again, to be sure:"),
             QLineEdit.EchoMode.Password,
         )
         if not ok:
-            raise error
+            raise UserError("no passphrase was given")
+        typed.append(text)
+        return text
+
+    last: BaseException = UnlockError()
+    for _attempt in range(3):
+        typed.clear()
         try:
-            Workspace.open(passphrase=text).close()
-        except Exception as exc:
-            error = exc
+            Workspace.open(prompt=ask).close()
+        except UnlockError as exc:
+            last = exc
+            show_error(parent, QApplication.translate("launch", "Wrong passphrase"), exc)
             continue
-        return lambda: Workspace.open(passphrase=text)
-    raise error
-
-
-def _needs_passphrase(exc: BaseException) -> bool:
-    from app.errors import UnlockError
-
-    return isinstance(exc, UnlockError) or "passphrase" in str(exc).lower()
+        passphrase = typed[0]
+        return lambda: Workspace.open(passphrase=passphrase)
+    raise last
 
 
 def run_gui(demo: bool) -> int:

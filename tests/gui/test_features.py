@@ -199,3 +199,30 @@ def test_rejected_rows_show_the_portals_codes_in_the_grid(
     from PySide6.QtCore import Qt
 
     assert "lab" in str(window.model.headerData(0, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole))
+
+
+def test_passphrase_is_asked_in_a_dialog_not_on_a_terminal(
+    qapp: Any, labsync_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    import app.gui.launch as launch
+    from app.workspace.keys import usable_keyring
+
+    if usable_keyring() is not None:
+        pytest.skip("an OS keyring is available: no passphrase is asked")
+    monkeypatch.delenv("LABSYNC_PASSPHRASE", raising=False)
+    answers = iter(["correct horse", "correct horse", "wrong", "correct horse"])
+    asked: list[str] = []
+
+    def fake_get_text(*args: Any, **kwargs: Any) -> tuple[str, bool]:
+        asked.append(str(args[2]))
+        return next(answers), True
+
+    monkeypatch.setattr(QInputDialog, "getText", fake_get_text)
+    opener = launch.open_workspace_interactively()  # creates: asks twice (confirmation)
+    assert len(asked) == 2
+    opener().close()
+    opener = launch.open_workspace_interactively()  # a wrong passphrase, then the right one
+    assert len(asked) == 4
+    opener().close()
