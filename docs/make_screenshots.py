@@ -186,7 +186,9 @@ def main() -> int:
         index = grid.currentIndex()
         rect = grid.visualRect(index)
         anchor = grid.viewport().mapToGlobal(rect.center())
-        QToolTip.showText(anchor, str(index.data(Qt.ItemDataRole.ToolTipRole)), grid.viewport(), rect, 60000)
+        tip_text = index.data(Qt.ItemDataRole.ToolTipRole)
+        if tip_text:
+            QToolTip.showText(anchor, str(tip_text), grid.viewport(), rect, 60000)
         pump(300)
         pixmap = win.grab()
         tips = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.inherits("QTipLabel")]
@@ -276,7 +278,29 @@ def main() -> int:
     window.dashboard.refresh(first.id, window.batch_summaries)
     shot(window, "dashboard")
 
-    # 4. the grid in dark mode (as when the OS is set to dark)
+    # 4. the bundled chemical inventory sample (merged and hidden rows, Excel errors), problems only
+    sample = ROOT / "resources" / "samples" / "chemical_inventory.xlsx"
+    if sample.is_file():
+        from app.gui.importing import ImportRequest
+
+        def accept(info: Any) -> ImportRequest:
+            choice = window.make_mapping_dialog(info).choice()
+            return ImportRequest(info.path, info.sheet, choice.record_type, choice.mapping)
+
+        window.ask_mapping = accept  # type: ignore[method-assign]
+        done_sample: list[object] = []
+        window.import_finished.connect(done_sample.append)
+        window.tabs.setCurrentIndex(0)
+        window.open_file(sample)
+        wait_for(lambda: done_sample)
+        window.only_problems.setChecked(True)
+        pump(200)
+        window.statusBar().clearMessage()
+        window.jump_to_code("MERGED_CELL")
+        shot_with_tooltip(window, "sample_chemical_inventory")
+        window.only_problems.setChecked(False)
+
+    # 5. the grid in dark mode (as when the OS is set to dark)
     from app.gui.theme import SCHEME_ENV, apply_color_scheme
 
     os.environ[SCHEME_ENV] = "dark"  # the offscreen platform has no OS colour scheme to follow

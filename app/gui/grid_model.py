@@ -183,6 +183,10 @@ class RowGridModel(QAbstractTableModel):
 
     # -- row access
     # ------------------------------------------------------------------------------------------------
+    def row_ids_snapshot(self) -> array[int]:
+        """A copy of the ids shown, in order (for searches run in the background)."""
+        return array("q", self._ids)
+
     def row_id(self, row: int) -> int:
         return int(self._ids[row])
 

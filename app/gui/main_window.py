@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         self.last_inspection: FileInspection | None = None
         self._preview: PreviewStore | None = None
         self._ids_generation = 0
+        self._jump_job: JobHandle | None = None
         self.preview_job: JobHandle | None = None
         self.first_rows_at: float | None = None
         self._import_started = dt.datetime.now()
@@ -166,8 +167,8 @@ class MainWindow(QMainWindow):
         self._search_timer = QTimer(self, singleShot=True, interval=300)
         self._search_timer.timeout.connect(self._apply_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        self.only_problems = QCheckBox(self.tr("Rows with problems only"), self)
-        self.only_problems.setAccessibleName(self.tr("Show only rows with problems"))
+        self.only_problems = QCheckBox(self.tr("Rows with errors only"), self)
+        self.only_problems.setAccessibleName(self.tr("Show only rows with errors"))
         self.only_problems.toggled.connect(self._apply_only_problems)
         self.summary = QLabel(self)
         self.summary.setAccessibleName(self.tr("Batch summary"))
@@ -820,29 +821,88 @@ class MainWindow(QMainWindow):
         field = next((v.field for v in row_violations_of(stored) if v.field), None) if stored else None
         self.select_cell(pos, self.model.column_of(field))
 
-    def jump_to_code(self, code: str | None) -> bool:
-        """Go to the next cell (after the current one, wrapping) with ``code`` (any problem if None)."""
+    def jump_to_code(self, code: str | None, *, lift_filters: bool = True) -> bool:
+        """Go to the next cell (after the current one, wrapping) with ``code`` (any problem if None).
+
+        When the rows shown hide it (errors only, a search), the filters are lifted and the search repeated.
+        Batches over ``ASYNC_IDS_ABOVE`` rows are searched in the background.
+        """
         n = self.model.rowCount()
-        if n == 0:
-            return False
-        start = self.grid.currentIndex().row() + 1 if self.grid.currentIndex().isValid() else 0
-        current_col = self.grid.currentIndex().column()
-        # first: later violations in the current row
+        current = self.grid.currentIndex()
+        cur = current.row() if current.isValid() else -1
+        cur_col = current.column() if current.isValid() else -1
+
+        def wanted(stored: Any) -> list[Any]:
+            return [v for v in row_violations_of(stored) if code is None or v.code == code]
+
+        if n > ASYNC_IDS_ABOVE:
+            self._jump_in_background(code, cur, cur_col, wanted)
+            return True
         for offset in range(n + 1):
-            pos = (start - 1 + offset) % n
-            stored = self.model.stored_row(pos)
+            pos = (cur + offset) % n if n else 0
+            if offset == 0 and cur < 0:
+                continue
+            stored = self.model.stored_row(pos) if n else None
             if stored is None:
                 continue
-            hits = [v for v in row_violations_of(stored) if code is None or v.code == code]
-            if offset == 0:
-                hits = [v for v in hits if self.model.column_of(v.field) > current_col]
+            hits = wanted(stored)
+            if offset == 0:  # later cells of the current row first
+                hits = [v for v in hits if self.model.column_of(v.field) > cur_col]
+            elif offset == n:  # wrapped around to the current row: its earlier cells
+                hits = [v for v in hits if self.model.column_of(v.field) <= cur_col]
             if hits:
                 self.select_cell(pos, self.model.column_of(hits[0].field))
                 return True
+        if lift_filters and (self.only_problems.isChecked() or self.search.text()):
+            self.search.clear()
+            self.only_problems.setChecked(False)
+            self.model.set_filter(only_invalid=False, search=None)
+            return self.jump_to_code(code, lift_filters=False)
         self.statusBar().showMessage(
-            self.tr("No cell with {0} in the rows shown.").format(code or self.tr("problems")), 5000
+            self.tr("No cell with {0} in this batch.").format(code or self.tr("problems")), 5000
         )
         return False
+
+    def _jump_in_background(
+        self, code: str | None, cur: int, cur_col: int, wanted: Callable[[Any], list[Any]]
+    ) -> None:
+        ids = array("q", self.model.row_ids_snapshot())
+        reader = self.service.reader
+        self.statusBar().showMessage(self.tr("Looking for the next {0}…").format(code or self.tr("problem")))
+
+        def job(ctx: Any) -> tuple[int, str | None] | None:
+            n = len(ids)
+            start = max(cur, 0)
+            order = list(range(start, n, 2000)) + list(range(0, start, 2000))
+            for chunk_start in order:
+                if ctx.cancelled:
+                    return None
+                chunk = ids[chunk_start : min(chunk_start + 2000, n)].tolist()
+                by_id = {r.id: r for r in reader.rows_by_id(chunk)}
+                for offset, rid in enumerate(chunk):
+                    pos = chunk_start + offset
+                    stored = by_id.get(rid)
+                    hits = wanted(stored) if stored is not None else []
+                    if pos == cur:
+                        hits = [v for v in hits if self.model.column_of(v.field) > cur_col]
+                    if hits:
+                        return rid, hits[0].field
+            return None
+
+        def done(found: tuple[int, str | None] | None) -> None:
+            if found is None:
+                self.statusBar().showMessage(
+                    self.tr("No cell with {0} in the rows shown.").format(code or self.tr("problems")), 5000
+                )
+                return
+            pos = self.model.row_of_id(found[0])
+            if pos is not None:
+                self.statusBar().clearMessage()
+                self.select_cell(pos, self.model.column_of(found[1]))
+
+        if self._jump_job is not None:
+            self._jump_job.cancel()
+        self._jump_job = self.service.runner.run("find code", job, done)
 
     # ------------------------------------------------------------------------------------------------------
     # editing helpers

@@ -113,3 +113,10 @@ def test_large_batches_load_row_ids_in_the_background(
     window.search.setText("Toluene")
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
     assert "rows" in window.summary.text()
+    window.search.clear()
+    window.only_problems.setChecked(False)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 5, timeout=10_000)
+    window.grid.setCurrentIndex(window.model.index(0, 0))
+    assert window.jump_to_code("DUPLICATE_KEY")  # searched in the background on huge batches
+    qtbot.waitUntil(lambda: window.grid.currentIndex().row() == 3, timeout=10_000)
+    assert window.model.fields[window.grid.currentIndex().column()] == "container_id"

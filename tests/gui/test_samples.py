@@ -58,9 +58,12 @@ def test_bundled_sample_opens_with_its_mistakes(
     assert summary.invalid_count > 0
     codes = {window.panel.model.code_at(r) for r in range(window.panel.model.rowCount())}
     assert EXPECTED.get(sample.name, set()) <= codes, codes
-    # the problems panel takes the user to a cell with each code
+    # the problems panel takes the user to a cell with each code, even one the filter hides (warnings)
+    window.only_problems.setChecked(True)
     for code in EXPECTED.get(sample.name, set()):
         assert window.jump_to_code(code), code
+        stored = window.model.stored_row(window.grid.currentIndex().row())
+        assert code in {v.code for v in stored.violations}
 
 
 def test_sheet_chooser_for_workbooks_with_several_sheets(
