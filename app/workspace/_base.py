@@ -77,6 +77,7 @@ class WorkspaceBase:
         self._checkers: dict[int, RowChecker] = {}
         self._policy: Any = None
         self._policies: dict[str, Any] = {}
+        self._reference: Any = None
         self._fields_cache: dict[int, list[str]] = {}
 
     # --- connections ----------------------------------------------------------------------------------------
@@ -306,11 +307,21 @@ class WorkspaceBase:
             cached = self._policies[source] = self._validation.load_policy(path)
         return cached
 
+    def set_reference_data(self, reference: Any) -> None:
+        """Portal reference data (``app.validation.reference.ReferenceData``, or None) for the AWARD_UNKNOWN /
+        LOCATION_UNKNOWN warnings of later imports, edits and submissions (``app.sync.reference`` builds it
+        from :meth:`reference_data`)."""
+        self._reference = reference
+        self._checkers.clear()
+
     def _checker(self, batch: BatchSummary) -> RowChecker:
         checker = self._checkers.get(batch.id)
         if checker is None:
             checker = self._validation.row_validator(
-                batch.record_type, self._policy_obj(batch.policy_source), dt.date.fromisoformat(batch.as_of)
+                batch.record_type,
+                self._policy_obj(batch.policy_source),
+                dt.date.fromisoformat(batch.as_of),
+                self._reference,
             )
             self._checkers[batch.id] = checker
         return checker

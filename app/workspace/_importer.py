@@ -218,9 +218,10 @@ class ImportMixin(WorkspaceBase):
             as_of=as_of,
             policy=policy_obj,
             progress=progress,
+            reference=self._reference,
         ) as run:
             rtype = run.record_type
-            checker = backend.row_validator(rtype, policy_obj, as_of)
+            checker = backend.row_validator(rtype, policy_obj, as_of, self._reference)
             fields = list(backend.fields_of(rtype))
             for name in run.mapping.values():
                 if name not in fields:

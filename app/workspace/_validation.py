@@ -62,9 +62,12 @@ class ValidationBackend(Protocol):
         as_of: dt.date,
         policy: Any,
         progress: Progress | None,
+        reference: Any = None,
     ) -> AbstractContextManager[ValidationRunLike]: ...
 
-    def row_validator(self, record_type: str, policy: Any, as_of: dt.date) -> RowChecker: ...
+    def row_validator(
+        self, record_type: str, policy: Any, as_of: dt.date, reference: Any = None
+    ) -> RowChecker: ...
 
     def payload_of(self, result: RowResult, record_type: str) -> dict[str, Any]: ...
 
@@ -92,6 +95,7 @@ class DefaultValidation:
         as_of: dt.date,
         policy: Any,
         progress: Progress | None,
+        reference: Any = None,
     ) -> AbstractContextManager[ValidationRunLike]:
         from app.validation.engine import open_validation
 
@@ -101,15 +105,18 @@ class DefaultValidation:
             "mapping": mapping,
             "as_of": as_of,
             "policy": policy,
+            "reference": reference,
         }
         if progress is not None:
             kwargs["progress"] = progress
         return cast("AbstractContextManager[ValidationRunLike]", open_validation(path, **kwargs))
 
-    def row_validator(self, record_type: str, policy: Any, as_of: dt.date) -> RowChecker:
+    def row_validator(
+        self, record_type: str, policy: Any, as_of: dt.date, reference: Any = None
+    ) -> RowChecker:
         from app.validation.engine import RowValidator
 
-        checker: RowChecker = RowValidator(record_type, policy, as_of)
+        checker: RowChecker = RowValidator(record_type, policy, as_of, reference)
         return checker
 
     def payload_of(self, result: RowResult, record_type: str) -> dict[str, Any]:

@@ -141,6 +141,7 @@ class FakeValidation:
         as_of: dt.date,
         policy: Any,
         progress: Callable[[int, int, int], None] | None,
+        reference: Any = None,
     ) -> Iterator[FakeRun]:
         run = FakeRun(path, mapping, progress)
         try:
@@ -148,7 +149,9 @@ class FakeValidation:
         finally:
             run.close()
 
-    def row_validator(self, record_type: str, policy: Any, as_of: dt.date) -> FakeChecker:
+    def row_validator(
+        self, record_type: str, policy: Any, as_of: dt.date, reference: Any = None
+    ) -> FakeChecker:
         return FakeChecker()
 
     def payload_of(self, result: RowResult, record_type: str) -> dict[str, Any]:

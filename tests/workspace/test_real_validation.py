@@ -59,3 +59,19 @@ def test_edit_with_real_rules_fixes_a_row(chem_csv: Path) -> None:
         undo = ws.undo(result.edit_id or 0)
         assert any(v.code == "CAS_CHECKSUM" for v in undo.row.violations)
         assert ws.audit.verify().ok
+
+
+def test_reference_data_from_the_workspace_gives_location_warnings(chem_csv: Path) -> None:
+    reference = pytest.importorskip("app.sync.reference")
+    with Workspace.open() as ws:
+        ws.store_reference("locations", {"items": [{"building": "Chemistry", "room": None}]})
+        ws.set_reference_data(reference.reference_for_validation(ws))
+        batch = ws.import_file(chem_csv)
+        counts = ws.violation_counts(batch.id)
+        assert counts.get("LOCATION_UNKNOWN", 0) > 0
+        rows = ws.rows_by_id(ws.row_ids(batch.id)[:200])
+        flagged = {
+            r.raw.get("building") for r in rows if any(v.code == "LOCATION_UNKNOWN" for v in r.violations)
+        }
+        assert flagged
+        assert "Chemistry" not in flagged

@@ -100,9 +100,28 @@ def register(subparsers: Any) -> None:
 
 
 def open_workspace() -> Any:
+    """The workspace, with the portal reference data pulled by ``labsync pull`` (for the AWARD_UNKNOWN /
+    LOCATION_UNKNOWN warnings of imports, edits and submissions)."""
     from app.workspace import Workspace
 
-    return Workspace.open()
+    ws = Workspace.open()
+    try:
+        from app.sync.reference import reference_for_validation
+
+        ws.set_reference_data(reference_for_validation(ws))
+    except ImportError:  # a build without the sync client
+        pass
+    return ws
+
+
+def _default_policy() -> str | None:
+    """The portal's policy pack once ``labsync pull`` installed it, else None (the bundled policy)."""
+    try:
+        from app.sync.reference import policy_file_for_validation
+    except ImportError:
+        return None
+    found = policy_file_for_validation()
+    return None if found is None else str(found)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -147,7 +166,7 @@ def run_import(args: argparse.Namespace) -> int:
                 as_of=_date(args.as_of),
                 progress=progress,
                 label=args.label,
-                policy=args.policy,
+                policy=args.policy or _default_policy(),
             )
         finally:
             progress.finish()
