@@ -253,6 +253,9 @@ class MainWindow(QMainWindow):
         self._counts_timer = QTimer(self, singleShot=True, interval=150)
         self._counts_timer.timeout.connect(self.refresh_counts)
 
+        hints = QApplication.styleHints()
+        if hints is not None:  # the OS switched light/dark: repaint tints and redraw charts
+            hints.colorSchemeChanged.connect(lambda _scheme: self._scheme_changed())
         self.resize(1280, 800)
         geometry = self.prefs.value("window/geometry")
         if geometry is not None:
@@ -665,6 +668,10 @@ class MainWindow(QMainWindow):
         self.quarantine.batch_id = summary.id
         self.refresh_counts()
         emit(self.batch_loaded, summary.id)
+
+    def _scheme_changed(self) -> None:
+        self.grid.viewport().update()
+        self._tab_changed(self.tabs.currentIndex())
 
     def _rows_revalidated(self, rows: list[Any]) -> None:
         self.model.update_rows(rows)
