@@ -104,8 +104,8 @@ def test_crash_sigkill_20_times_exactly_once_and_audit_intact(tmp_path: Path, la
     n = 8000
     with Workspace.open() as ws:
         fill_outbox(ws, tmp_path, n)
-    # processing_delay widens the window between "the portal committed" and "the client stored the ack"
-    portal = run.start_portal(tmp_path / "crash.db", tls_self_signed=True, options={"processing_delay": 0.02})
+    # processing_delay keeps each batch on the wire a little longer, so kills also land mid-request
+    portal = run.start_portal(tmp_path / "crash.db", tls_self_signed=True, options={"processing_delay": 0.05})
     rng = random.Random(4)
     env = child_env(portal, labsync_home, LABSYNC_BATCH_SIZE="25")
     kinds = {"before_send": 0, "in_flight": 0, "committed_not_acked": 0, "idle": 0}
@@ -117,20 +117,23 @@ def test_crash_sigkill_20_times_exactly_once_and_audit_intact(tmp_path: Path, la
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            time.sleep(rng.uniform(0.4, 1.4))
+            time.sleep(rng.uniform(0.05, 1.4))  # early ones: before any send
             os.kill(child.pid, signal.SIGKILL)
             child.wait(30)
             with Workspace.open() as ws:
                 open_sends = ws.open_sends()
                 stored = portal_stats(portal)["records"]
                 counts = states(ws)
-            if open_sends and any(portal_has_response(portal, a.request_key) for a in open_sends):
+            # a kill can leave several sends open (the pipeline keeps one on the wire while the previous one's
+            # outcome is being stored): count each kind of open send it interrupted
+            answered = [portal_has_response(portal, a.request_key) for a in open_sends]
+            if any(answered):
                 kinds["committed_not_acked"] += 1
-            elif open_sends:
+            if not all(answered):
                 kinds["in_flight"] += 1
-            elif counts.get("PENDING"):
+            if not open_sends and counts.get("PENDING"):
                 kinds["before_send"] += 1
-            else:
+            elif not open_sends:
                 kinds["idle"] += 1
             acked = counts.get("ACKED", 0)
             # the portal may hold more than the workspace acknowledged (committed, ack lost), never less
@@ -138,7 +141,8 @@ def test_crash_sigkill_20_times_exactly_once_and_audit_intact(tmp_path: Path, la
             assert portal_stats(portal)["duplicates"] == 0
         print(f"crash kinds: {kinds}")
         assert kinds["committed_not_acked"] >= 1
-        assert kinds["in_flight"] + kinds["before_send"] >= 1
+        assert kinds["in_flight"] >= 1
+        assert kinds["before_send"] >= 1
         final = subprocess.run(
             labsync_cmd("sync", "--once", "--quiet"), env=env, capture_output=True, text=True, timeout=600
         )
