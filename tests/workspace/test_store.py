@@ -258,3 +258,32 @@ def test_import_with_an_institution_policy_file(
     ws._policies.clear()
     with pytest.raises(UserError, match="policy file"):
         ws.edit_cell(ws.row_ids(batch.id)[0], "name", "Water again")
+
+
+def test_cancelled_import_stores_nothing(ws: Workspace, tmp_path: Path) -> None:
+    from app.workspace import ImportCancelled
+
+    path = tmp_path / "c.csv"
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["CAS", "Name", "Qty"])
+        w.writerows([f"{1000 + i}-00-{i % 10}", f"c{i}", "1"] for i in range(20_000))
+    seen: list[int] = []
+    calls = iter(range(1000))
+    with pytest.raises(ImportCancelled):
+        ws.import_file(path, progress=lambda rows, _d, _t: seen.append(rows), cancel=lambda: next(calls) >= 2)
+    assert seen
+    assert ws.batches() == []
+    assert ws._reader().execute("SELECT count(*) FROM rows").fetchone()[0] == 0
+    assert [e.action for e in ws.audit.entries()].count("import") == 0
+    batch = ws.import_file(path)  # the workspace is fine afterwards
+    assert batch.row_count == 20_000
+
+
+def test_unreadable_file_is_a_user_error(
+    labsync_home: Path, fake_cli: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli.main import main
+
+    assert main(["import", str(tmp_path / "missing.csv")]) == 2
+    assert "no such file" in capsys.readouterr().err
