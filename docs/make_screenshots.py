@@ -300,7 +300,23 @@ def main() -> int:
         shot_with_tooltip(window, "sample_chemical_inventory")
         window.only_problems.setChecked(False)
 
-    # 5. the grid in dark mode (as when the OS is set to dark)
+    # 5. settings (a value locked by IT's site file is read-only and says where it comes from)
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def grab_settings() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None:
+            dialog.resize(720, dialog.sizeHint().height())
+            pump(100)
+            dialog.grab().save(str(OUT / "settings.png"))
+            print("wrote", OUT / "settings.png")
+            dialog.reject()
+
+    QTimer.singleShot(300, grab_settings)
+    window.open_settings()
+
+    # 6. the grid in dark mode (as when the OS is set to dark)
     from app.gui.theme import SCHEME_ENV, apply_color_scheme
 
     os.environ[SCHEME_ENV] = "dark"  # the offscreen platform has no OS colour scheme to follow

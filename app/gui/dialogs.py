@@ -353,6 +353,7 @@ class SettingsDialog(QDialog):
             editor.setToolTip(row.help)
             editor.setAccessibleDescription(row.help)
             if locked:
+                editor.setStyleSheet("background: palette(window);")  # looks read-only, stays selectable
                 editor.setToolTip(self.tr("Set by {0}; ask IT to change it.").format(row.source))
                 editor.setAccessibleDescription(self.tr("Read-only, set by {0}").format(row.source))
             self._editors[row.key] = editor
