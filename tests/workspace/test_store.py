@@ -287,3 +287,35 @@ def test_unreadable_file_is_a_user_error(
 
     assert main(["import", str(tmp_path / "missing.csv")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_reads_do_not_wait_for_a_long_import(
+    ws: Workspace, tmp_path: Path, make_csv: Callable[..., Path]
+) -> None:
+    """The GUI reads (its own thread, or its own Workspace handle) while the DB thread imports."""
+    import threading
+
+    first = ws.import_file(make_csv())
+    path = tmp_path / "long.csv"
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["CAS", "Name", "Qty"])
+        w.writerows([f"{1000 + i}-00-{i % 10}", f"c{i}", "1"] for i in range(300_000))
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (ws.import_file(path), done.set()))
+    worker.start()
+    other = Workspace.open(validation=FakeValidation())  # a second handle opens during the import
+    try:
+        worst = 0.0
+        invisible = 0
+        while not done.is_set():
+            start = time.perf_counter()
+            invisible += len(ws.batches()) == 1  # the running import is invisible until it commits
+            assert len(other.rows_by_id(other.row_ids(first.id))) == 5
+            worst = max(worst, time.perf_counter() - start)
+        worker.join()
+        assert invisible > 5
+        assert worst < 0.5
+        assert len(other.batches()) == 2
+    finally:
+        other.close()
