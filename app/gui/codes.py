@@ -70,3 +70,18 @@ def field_label(name: str) -> str:
     if words and words[0].islower():
         words[0] = words[0].capitalize()
     return " ".join(words)
+
+
+_STATES: dict[str, object] = {
+    "PENDING": QT_TRANSLATE_NOOP("states", "Pending"),
+    "SENDING": QT_TRANSLATE_NOOP("states", "Sending"),
+    "ACKED": QT_TRANSLATE_NOOP("states", "Accepted"),
+    "REJECTED": QT_TRANSLATE_NOOP("states", "Rejected"),
+    "RETRY_WAIT": QT_TRANSLATE_NOOP("states", "Waiting to retry"),
+}
+
+
+def state_title(state: str) -> str:
+    """An outbox state in words ("ACKED" -> "Accepted")."""
+    title = _STATES.get(state)
+    return QCoreApplication.translate("states", str(title)) if title else state.replace("_", " ").title()

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui import theme
-from app.gui.codes import code_severity, code_title
+from app.gui.codes import code_severity, code_title, state_title
 from app.gui.grid_model import worst_severity
 from app.gui.list_model import Column, ObjectTableModel, display
 from app.gui.qtcompat import emit
@@ -193,7 +193,7 @@ class OutboxView(QWidget):
             [
                 Column(
                     self.tr("State"),
-                    lambda e: state_name(e.state).replace("_", " ").title(),
+                    lambda e: state_title(state_name(e.state)),
                     background=lambda e: state_tint(e.state),
                 ),
                 Column(self.tr("Batch"), lambda e: e.batch_id, align_right=True),
@@ -219,7 +219,7 @@ class OutboxView(QWidget):
         self.state = QComboBox(self)
         self.state.addItem(self.tr("All states"), None)
         for state in STATE_COLORS:
-            self.state.addItem(state.replace("_", " ").title(), state)
+            self.state.addItem(state_title(state), state)
         self.state.setAccessibleName(self.tr("Show outbox entries in state"))
         self.state.currentIndexChanged.connect(lambda _i: self.refresh())
         self.counts = QLabel(self)
@@ -257,9 +257,7 @@ class OutboxView(QWidget):
         self._row_numbers = {r.id: r.row_no for r in reader.rows_by_id([e.row_id for e in entries])}
         self.model.set_items(entries)
         counts = {state_name(k): v for k, v in dict(reader.outbox_counts()).items()}
-        self.counts.setText(
-            "   ".join(f"{s.replace('_', ' ').title()}: {counts.get(s, 0):,}" for s in STATE_COLORS)
-        )
+        self.counts.setText("   ".join(f"{state_title(s)}: {counts.get(s, 0):,}" for s in STATE_COLORS))
         self.retry_all.setEnabled(counts.get("REJECTED", 0) > 0)
         for c in range(self.model.columnCount() - 1):
             self.table.resizeColumnToContents(c)
@@ -301,8 +299,20 @@ class AuditView(QWidget):
         self.action = QComboBox(self)
         self.action.setAccessibleName(self.tr("Filter by action"))
         self.action.addItem(self.tr("All actions"), None)
-        for a in ("import", "edit", "undo", "submit", "send", "ack", "reject", "retry", "export", "rekey"):
-            self.action.addItem(a, a)
+        actions = {
+            "import": self.tr("Import"),
+            "edit": self.tr("Edit"),
+            "undo": self.tr("Undo"),
+            "submit": self.tr("Submit"),
+            "send": self.tr("Send"),
+            "ack": self.tr("Accepted by the portal"),
+            "reject": self.tr("Rejected by the portal"),
+            "retry": self.tr("Retry"),
+            "export": self.tr("Export"),
+            "rekey": self.tr("Key change"),
+        }
+        for code, label in actions.items():
+            self.action.addItem(label, code)
         self.verify = QPushButton(self.tr("Verify Integrity"), self)
         self.verify.setAccessibleDescription(
             self.tr("Checks that no audit entry was changed, removed or reordered")
@@ -554,7 +564,7 @@ class Dashboard(QWidget):
         for state, color in STATE_COLORS.items():
             n = counts.get(state, 0)
             if n:
-                sl = series.append(f"{state.replace('_', ' ').title()} {n:,}", n)
+                sl = series.append(f"{state_title(state)} {n:,}", n)
                 sl.setBrush(QColor(color))
                 sl.setLabelVisible(True)
         if not series.count():

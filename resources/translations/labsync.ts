@@ -4,77 +4,77 @@
 <context>
     <name>AttestationDialog</name>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="421"/>
+        <location filename="../../app/gui/dialogs.py" line="429"/>
         <source>PI Attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="424"/>
+        <location filename="../../app/gui/dialogs.py" line="432"/>
         <source>Attestation type</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="426"/>
+        <location filename="../../app/gui/dialogs.py" line="434"/>
         <source>Award number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="430"/>
+        <location filename="../../app/gui/dialogs.py" line="438"/>
         <source>Period start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="430"/>
+        <location filename="../../app/gui/dialogs.py" line="438"/>
         <source>Period end</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="436"/>
+        <location filename="../../app/gui/dialogs.py" line="444"/>
         <source>Statement</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="439"/>
+        <location filename="../../app/gui/dialogs.py" line="447"/>
         <source>I attest that the statement above is true</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="441"/>
+        <location filename="../../app/gui/dialogs.py" line="449"/>
         <source>Signing as {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="446"/>
+        <location filename="../../app/gui/dialogs.py" line="454"/>
         <source>Type:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="447"/>
+        <location filename="../../app/gui/dialogs.py" line="455"/>
         <source>Award:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="448"/>
+        <location filename="../../app/gui/dialogs.py" line="456"/>
         <source>Period start:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="449"/>
+        <location filename="../../app/gui/dialogs.py" line="457"/>
         <source>Period end:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="450"/>
+        <location filename="../../app/gui/dialogs.py" line="458"/>
         <source>Statement (version {0}):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="452"/>
+        <location filename="../../app/gui/dialogs.py" line="460"/>
         <source>Sign</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="466"/>
+        <location filename="../../app/gui/dialogs.py" line="474"/>
         <source>I certify that the {0} for the period shown is complete and correct to the best of my knowledge, and that I have reviewed the records it covers.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -82,137 +82,187 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../app/gui/views.py" line="278"/>
+        <location filename="../../app/gui/views.py" line="276"/>
         <source>#</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="280"/>
+        <location filename="../../app/gui/views.py" line="278"/>
         <source>When (local time)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="283"/>
+        <location filename="../../app/gui/views.py" line="281"/>
         <source>Who</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="287"/>
+        <location filename="../../app/gui/views.py" line="285"/>
         <source>Action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="288"/>
+        <location filename="../../app/gui/views.py" line="286"/>
         <source>What</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="289"/>
+        <location filename="../../app/gui/views.py" line="288"/>
         <source>Before</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="291"/>
+        <location filename="../../app/gui/views.py" line="290"/>
         <source>After</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="299"/>
+        <location filename="../../app/gui/views.py" line="295"/>
         <source>Filter by batch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="301"/>
+        <location filename="../../app/gui/views.py" line="297"/>
         <source>Record or row…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="302"/>
+        <location filename="../../app/gui/views.py" line="298"/>
         <source>Filter by record</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="304"/>
+        <location filename="../../app/gui/views.py" line="300"/>
         <source>Filter by action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="305"/>
+        <location filename="../../app/gui/views.py" line="301"/>
         <source>All actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../app/gui/views.py" line="303"/>
+        <source>Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/views.py" line="304"/>
+        <source>Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/views.py" line="305"/>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/views.py" line="306"/>
+        <source>Submit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/views.py" line="307"/>
+        <source>Send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../app/gui/views.py" line="308"/>
-        <source>Verify Integrity</source>
+        <source>Accepted by the portal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/views.py" line="309"/>
+        <source>Rejected by the portal</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/gui/views.py" line="310"/>
-        <source>Checks that no audit entry was changed, removed or reordered</source>
+        <source>Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/views.py" line="311"/>
+        <source>Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/gui/views.py" line="312"/>
-        <source>Export…</source>
+        <source>Key change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/gui/views.py" line="316"/>
+        <source>Verify Integrity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/views.py" line="318"/>
+        <source>Checks that no audit entry was changed, removed or reordered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/views.py" line="320"/>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/views.py" line="324"/>
         <source>Verification result</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="323"/>
+        <location filename="../../app/gui/views.py" line="331"/>
         <source>Batch:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="326"/>
+        <location filename="../../app/gui/views.py" line="334"/>
         <source>Action:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="331"/>
+        <location filename="../../app/gui/views.py" line="339"/>
         <source>Audit log entries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="342"/>
+        <location filename="../../app/gui/views.py" line="350"/>
         <source>All batches</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="364"/>
+        <location filename="../../app/gui/views.py" line="372"/>
         <source>Verifying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="377"/>
+        <location filename="../../app/gui/views.py" line="385"/>
         <source>The audit log is intact: all {0} entries check out; none was changed, removed, inserted or reordered.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="384"/>
+        <location filename="../../app/gui/views.py" line="392"/>
         <source>The audit log has been tampered with: entry {0} does not check out. {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="393"/>
+        <location filename="../../app/gui/views.py" line="401"/>
         <source>Verification could not run: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="397"/>
+        <location filename="../../app/gui/views.py" line="405"/>
         <source>Export audit log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="397"/>
+        <location filename="../../app/gui/views.py" line="405"/>
         <source>CSV (*.csv);;JSON Lines (*.jsonl)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="410"/>
+        <location filename="../../app/gui/views.py" line="418"/>
         <source>Exported to {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -238,52 +288,52 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../app/gui/views.py" line="434"/>
+        <location filename="../../app/gui/views.py" line="470"/>
         <source>Open problems by code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="435"/>
+        <location filename="../../app/gui/views.py" line="471"/>
         <source>Outbox by state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="436"/>
+        <location filename="../../app/gui/views.py" line="472"/>
         <source>Valid rows and rows with errors, batch by batch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="479"/>
+        <location filename="../../app/gui/views.py" line="515"/>
         <source>{0} problems of {1} kinds in the current batch · {2} records waiting to be sent · {3} accepted by the portal</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="496"/>
+        <location filename="../../app/gui/views.py" line="532"/>
         <source>Errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="497"/>
+        <location filename="../../app/gui/views.py" line="533"/>
         <source>Warnings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="509"/>
+        <location filename="../../app/gui/views.py" line="545"/>
         <source>no problems</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="535"/>
+        <location filename="../../app/gui/views.py" line="571"/>
         <source>Outbox empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="549"/>
+        <location filename="../../app/gui/views.py" line="585"/>
         <source>Rows with errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="551"/>
+        <location filename="../../app/gui/views.py" line="587"/>
         <source>Valid rows</source>
         <translation type="unfinished"></translation>
     </message>
@@ -291,7 +341,7 @@
 <context>
     <name>EditController</name>
     <message>
-        <location filename="../../app/gui/editing.py" line="105"/>
+        <location filename="../../app/gui/editing.py" line="125"/>
         <source>Edit {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -299,52 +349,52 @@
 <context>
     <name>FindReplaceDialog</name>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="195"/>
+        <location filename="../../app/gui/dialogs.py" line="199"/>
         <source>Find and Replace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="201"/>
+        <location filename="../../app/gui/dialogs.py" line="205"/>
         <source>Column</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="203"/>
+        <location filename="../../app/gui/dialogs.py" line="207"/>
         <source>Find</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="205"/>
+        <location filename="../../app/gui/dialogs.py" line="209"/>
         <source>Replace with</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="206"/>
+        <location filename="../../app/gui/dialogs.py" line="210"/>
         <source>Whole cell only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="207"/>
+        <location filename="../../app/gui/dialogs.py" line="211"/>
         <source>Match case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="210"/>
+        <location filename="../../app/gui/dialogs.py" line="214"/>
         <source>In column:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="211"/>
+        <location filename="../../app/gui/dialogs.py" line="215"/>
         <source>Find:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="212"/>
+        <location filename="../../app/gui/dialogs.py" line="216"/>
         <source>Replace with:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="216"/>
+        <location filename="../../app/gui/dialogs.py" line="220"/>
         <source>Replace All</source>
         <translation type="unfinished"></translation>
     </message>
@@ -352,12 +402,12 @@
 <context>
     <name>GridView</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="98"/>
+        <location filename="../../app/gui/main_window.py" line="101"/>
         <source>Rows of the batch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="101"/>
+        <location filename="../../app/gui/main_window.py" line="104"/>
         <source>Cells with a problem are tinted red (error) or amber (warning); hover for the reason and fix.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -365,547 +415,578 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="124"/>
+        <location filename="../../app/gui/main_window.py" line="127"/>
         <source>LabSync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="124"/>
+        <location filename="../../app/gui/main_window.py" line="127"/>
         <source> — demo workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="140"/>
+        <location filename="../../app/gui/main_window.py" line="145"/>
         <source>The change was not saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="154"/>
+        <location filename="../../app/gui/main_window.py" line="159"/>
         <source>Batch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="158"/>
+        <location filename="../../app/gui/main_window.py" line="164"/>
         <source>Search rows…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="160"/>
+        <location filename="../../app/gui/main_window.py" line="166"/>
         <source>Search rows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="164"/>
-        <source>Rows with problems only</source>
+        <location filename="../../app/gui/main_window.py" line="170"/>
+        <source>Rows with errors only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="165"/>
-        <source>Show only rows with problems</source>
+        <location filename="../../app/gui/main_window.py" line="171"/>
+        <source>Show only rows with errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="168"/>
+        <location filename="../../app/gui/main_window.py" line="174"/>
         <source>Batch summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="170"/>
+        <location filename="../../app/gui/main_window.py" line="176"/>
         <source>Batch:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="192"/>
+        <location filename="../../app/gui/main_window.py" line="198"/>
         <source>Rows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="193"/>
+        <location filename="../../app/gui/main_window.py" line="199"/>
         <source>Quarantine</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="194"/>
+        <location filename="../../app/gui/main_window.py" line="200"/>
         <source>Outbox</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="195"/>
+        <location filename="../../app/gui/main_window.py" line="201"/>
         <source>Audit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="196"/>
+        <location filename="../../app/gui/main_window.py" line="202"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="203"/>
+        <location filename="../../app/gui/main_window.py" line="209"/>
         <source>Problems</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="214"/>
+        <location filename="../../app/gui/main_window.py" line="220"/>
         <source>Import progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="217"/>
+        <location filename="../../app/gui/main_window.py" line="223"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="218"/>
+        <location filename="../../app/gui/main_window.py" line="224"/>
         <source>Cancel import</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="223"/>
+        <location filename="../../app/gui/main_window.py" line="229"/>
         <source>Sync status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="225"/>
+        <location filename="../../app/gui/main_window.py" line="231"/>
         <source>Records waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="279"/>
+        <location filename="../../app/gui/main_window.py" line="288"/>
         <source>&amp;Open…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="282"/>
+        <location filename="../../app/gui/main_window.py" line="291"/>
         <source>Open a spreadsheet (xlsx, xlsm, csv, tsv, txt)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="285"/>
+        <location filename="../../app/gui/main_window.py" line="294"/>
         <source>&amp;Export Corrected File…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="287"/>
+        <location filename="../../app/gui/main_window.py" line="296"/>
         <source>Save the batch as xlsx (problems highlighted) or csv</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="289"/>
+        <location filename="../../app/gui/main_window.py" line="298"/>
         <source>&amp;Remediation Report per PI…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="290"/>
+        <location filename="../../app/gui/main_window.py" line="299"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="291"/>
+        <location filename="../../app/gui/main_window.py" line="300"/>
         <source>&amp;Undo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="293"/>
+        <location filename="../../app/gui/main_window.py" line="302"/>
         <source>&amp;Redo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="295"/>
+        <location filename="../../app/gui/main_window.py" line="304"/>
         <source>&amp;Find and Replace…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="297"/>
+        <location filename="../../app/gui/main_window.py" line="306"/>
         <source>&amp;Search</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="299"/>
+        <location filename="../../app/gui/main_window.py" line="308"/>
         <source>Fill &amp;Down</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="302"/>
+        <location filename="../../app/gui/main_window.py" line="311"/>
         <source>Copy the top selected cell into the cells below it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="304"/>
+        <location filename="../../app/gui/main_window.py" line="313"/>
         <source>&amp;Next Problem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="306"/>
+        <location filename="../../app/gui/main_window.py" line="315"/>
         <source>&amp;Submit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="309"/>
+        <location filename="../../app/gui/main_window.py" line="318"/>
         <source>Put the valid rows into the outbox for the portal</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="311"/>
+        <location filename="../../app/gui/main_window.py" line="320"/>
         <source>S&amp;ync Now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="312"/>
+        <location filename="../../app/gui/main_window.py" line="321"/>
         <source>&amp;Retry Rejected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="313"/>
+        <location filename="../../app/gui/main_window.py" line="322"/>
         <source>&amp;Settings…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="314"/>
+        <location filename="../../app/gui/main_window.py" line="323"/>
         <source>PI &amp;Attestation…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="315"/>
+        <location filename="../../app/gui/main_window.py" line="324"/>
         <source>&amp;About LabSync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="320"/>
+        <location filename="../../app/gui/main_window.py" line="329"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="322"/>
+        <location filename="../../app/gui/main_window.py" line="331"/>
         <source>Open &amp;Recent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="329"/>
+        <location filename="../../app/gui/main_window.py" line="338"/>
         <source>&amp;Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="340"/>
+        <location filename="../../app/gui/main_window.py" line="350"/>
         <source>&amp;Batch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="343"/>
+        <location filename="../../app/gui/main_window.py" line="353"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="350"/>
+        <location filename="../../app/gui/main_window.py" line="358"/>
         <source>&amp;Tools</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="352"/>
+        <location filename="../../app/gui/main_window.py" line="360"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="356"/>
+        <location filename="../../app/gui/main_window.py" line="364"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="405"/>
+        <location filename="../../app/gui/main_window.py" line="413"/>
         <source>Open a spreadsheet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="407"/>
+        <location filename="../../app/gui/main_window.py" line="415"/>
         <source>Spreadsheets ({0});;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="417"/>
+        <location filename="../../app/gui/main_window.py" line="425"/>
         <source>Wait for the current import to finish, or cancel it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="420"/>
+        <location filename="../../app/gui/main_window.py" line="428"/>
         <source>Reading {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="444"/>
+        <location filename="../../app/gui/main_window.py" line="452"/>
         <source>Choose a sheet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="445"/>
+        <location filename="../../app/gui/main_window.py" line="453"/>
         <source>{0} has several sheets. Which one holds the records?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="466"/>
+        <location filename="../../app/gui/main_window.py" line="474"/>
         <source>Import cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="497"/>
+        <location filename="../../app/gui/main_window.py" line="505"/>
         <source>Cannot open {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="506"/>
+        <location filename="../../app/gui/main_window.py" line="514"/>
         <source>Importing {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="547"/>
+        <location filename="../../app/gui/main_window.py" line="555"/>
         <source>{0}: showing the first rows while the whole file is checked (read-only until the import finishes)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="558"/>
+        <location filename="../../app/gui/main_window.py" line="566"/>
         <source>Cancelling the import…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="567"/>
+        <location filename="../../app/gui/main_window.py" line="575"/>
         <source>{0} rows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="586"/>
+        <location filename="../../app/gui/main_window.py" line="594"/>
         <source>Imported {0} rows in {1} s: {2} valid, {3} with errors.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="604"/>
+        <location filename="../../app/gui/main_window.py" line="612"/>
         <source>Import cancelled; nothing was stored.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="606"/>
+        <location filename="../../app/gui/main_window.py" line="614"/>
         <source>The file could not be imported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="670"/>
+        <location filename="../../app/gui/main_window.py" line="690"/>
         <source>Open a spreadsheet to begin: File ▸ Open (Ctrl+O), or drop it here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="681"/>
+        <location filename="../../app/gui/main_window.py" line="701"/>
         <source>{0} · {1}: {2} rows, {3} valid, {4} with errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="696"/>
+        <location filename="../../app/gui/main_window.py" line="716"/>
         <source>{0} rows need fixing. Click a problem to go to the next cell that has it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="700"/>
+        <location filename="../../app/gui/main_window.py" line="720"/>
         <source>No errors left in this batch. Ready to submit.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="711"/>
+        <location filename="../../app/gui/main_window.py" line="731"/>
         <source>{0} pending</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="713"/>
+        <location filename="../../app/gui/main_window.py" line="733"/>
         <source>, {0} rejected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="790"/>
-        <source>No cell with {0} in the rows shown.</source>
+        <location filename="../../app/gui/main_window.py" line="791"/>
+        <source>Loading rows…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="790"/>
+        <location filename="../../app/gui/main_window.py" line="802"/>
+        <source>Cannot show the rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="869"/>
+        <source>No cell with {0} in this batch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="869"/>
+        <location filename="../../app/gui/main_window.py" line="902"/>
         <source>problems</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="805"/>
+        <location filename="../../app/gui/main_window.py" line="878"/>
+        <source>Looking for the next {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="878"/>
+        <source>problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="902"/>
+        <source>No cell with {0} in the rows shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="925"/>
         <source>Use suggestion “{0}”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="819"/>
+        <location filename="../../app/gui/main_window.py" line="939"/>
         <source>Select a cell and the cells below it to fill down.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="832"/>
+        <location filename="../../app/gui/main_window.py" line="952"/>
         <source>Fill down</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="863"/>
+        <location filename="../../app/gui/main_window.py" line="983"/>
         <source>Replace in {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="864"/>
+        <location filename="../../app/gui/main_window.py" line="984"/>
         <source>Replaced in {0} cells.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="880"/>
+        <location filename="../../app/gui/main_window.py" line="1000"/>
         <source>Nothing submitted: fix the remaining rows first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="887"/>
+        <location filename="../../app/gui/main_window.py" line="1007"/>
         <source>Submit failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="896"/>
+        <location filename="../../app/gui/main_window.py" line="1016"/>
         <source>{0} rows queued for the portal ({1} already sent), {2} held in quarantine.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="919"/>
+        <location filename="../../app/gui/main_window.py" line="1039"/>
         <source>{0} entries will be sent again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="924"/>
+        <location filename="../../app/gui/main_window.py" line="1044"/>
         <source>Retry failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="928"/>
+        <location filename="../../app/gui/main_window.py" line="1048"/>
         <source>Online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="929"/>
+        <location filename="../../app/gui/main_window.py" line="1049"/>
         <source>Portal: not synced yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="930"/>
+        <location filename="../../app/gui/main_window.py" line="1050"/>
         <source>Offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="931"/>
+        <location filename="../../app/gui/main_window.py" line="1051"/>
         <source>Syncing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="932"/>
+        <location filename="../../app/gui/main_window.py" line="1052"/>
         <source>No portal configured</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="933"/>
+        <location filename="../../app/gui/main_window.py" line="1053"/>
         <source>Sign-in needed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="934"/>
+        <location filename="../../app/gui/main_window.py" line="1054"/>
         <source>Sync paused (portal failing)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="969"/>
+        <location filename="../../app/gui/main_window.py" line="1089"/>
         <source>Export corrected file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="969"/>
+        <location filename="../../app/gui/main_window.py" line="1089"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="981"/>
+        <location filename="../../app/gui/main_window.py" line="1101"/>
         <source>Saved {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="982"/>
+        <location filename="../../app/gui/main_window.py" line="1102"/>
         <source>Export failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="989"/>
+        <location filename="../../app/gui/main_window.py" line="1109"/>
         <source>Folder for the remediation reports</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1008"/>
+        <location filename="../../app/gui/main_window.py" line="1128"/>
         <source>Wrote {0} remediation reports to {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1015"/>
+        <location filename="../../app/gui/main_window.py" line="1135"/>
         <source>Settings are unavailable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1019"/>
+        <location filename="../../app/gui/main_window.py" line="1140"/>
+        <source>The settings cannot be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="1143"/>
         <source>Portal URL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1020"/>
+        <location filename="../../app/gui/main_window.py" line="1144"/>
         <source>OAuth client id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1021"/>
+        <location filename="../../app/gui/main_window.py" line="1145"/>
         <source>CA bundle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1022"/>
+        <location filename="../../app/gui/main_window.py" line="1146"/>
         <source>Client certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1023"/>
+        <location filename="../../app/gui/main_window.py" line="1147"/>
         <source>Client key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1024"/>
+        <location filename="../../app/gui/main_window.py" line="1148"/>
         <source>Batch size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1025"/>
+        <location filename="../../app/gui/main_window.py" line="1149"/>
         <source>Policy pack file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1056"/>
+        <location filename="../../app/gui/main_window.py" line="1176"/>
         <source>Policy pack version in use: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1063"/>
+        <location filename="../../app/gui/main_window.py" line="1183"/>
         <source>Setting not saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1094"/>
+        <location filename="../../app/gui/main_window.py" line="1214"/>
         <source>Attestation signed and saved as batch #{0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1102"/>
+        <location filename="../../app/gui/main_window.py" line="1222"/>
         <source>The attestation was not saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1110"/>
+        <location filename="../../app/gui/main_window.py" line="1230"/>
         <source>About LabSync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1112"/>
+        <location filename="../../app/gui/main_window.py" line="1232"/>
         <source>&lt;b&gt;LabSync {0}&lt;/b&gt;&lt;br/&gt;Validate, fix and sync lab compliance spreadsheets.&lt;br/&gt;Workspace: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -913,82 +994,78 @@
 <context>
     <name>MappingDialog</name>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="62"/>
+        <location filename="../../app/gui/dialogs.py" line="63"/>
         <source>Match the columns</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="63"/>
+        <location filename="../../app/gui/dialogs.py" line="64"/>
         <source>Column mapping</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="71"/>
+        <location filename="../../app/gui/dialogs.py" line="72"/>
         <source>LabSync could not match every column of this file to the data dictionary. Check the suggested matches below; a column left as “(not imported)” is ignored.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="85"/>
+        <location filename="../../app/gui/dialogs.py" line="86"/>
         <source>Record type</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="92"/>
+        <location filename="../../app/gui/dialogs.py" line="93"/>
         <source>Column in the file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="92"/>
+        <location filename="../../app/gui/dialogs.py" line="93"/>
         <source>Field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="92"/>
+        <location filename="../../app/gui/dialogs.py" line="93"/>
         <source>Example</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="96"/>
+        <location filename="../../app/gui/dialogs.py" line="97"/>
         <source>Columns and the fields they map to</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="100"/>
+        <location filename="../../app/gui/dialogs.py" line="101"/>
         <source>Field for column {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="112"/>
+        <location filename="../../app/gui/dialogs.py" line="113"/>
+        <location filename="../../app/gui/dialogs.py" line="140"/>
         <source>Preview of the first rows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="118"/>
+        <location filename="../../app/gui/dialogs.py" line="121"/>
         <source>Remember for this template (files with the same columns)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="126"/>
+        <location filename="../../app/gui/dialogs.py" line="129"/>
         <source>Import</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="131"/>
+        <location filename="../../app/gui/dialogs.py" line="134"/>
         <source>Record type:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="137"/>
-        <source>Preview</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/dialogs.py" line="157"/>
+        <location filename="../../app/gui/dialogs.py" line="160"/>
         <source>(not imported)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="172"/>
+        <location filename="../../app/gui/dialogs.py" line="176"/>
         <source>Required fields without a column: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1127,27 +1204,27 @@
 <context>
     <name>RowGridModel</name>
     <message>
-        <location filename="../../app/gui/grid_model.py" line="61"/>
+        <location filename="../../app/gui/grid_model.py" line="62"/>
         <source>Error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/grid_model.py" line="63"/>
+        <location filename="../../app/gui/grid_model.py" line="64"/>
         <source>Warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/grid_model.py" line="67"/>
+        <location filename="../../app/gui/grid_model.py" line="68"/>
         <source>How to fix:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/grid_model.py" line="290"/>
+        <location filename="../../app/gui/grid_model.py" line="320"/>
         <source>Column “{0}” of the file, field {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/grid_model.py" line="291"/>
+        <location filename="../../app/gui/grid_model.py" line="321"/>
         <source>Field {0} (not in the file)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1155,57 +1232,57 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="318"/>
+        <location filename="../../app/gui/dialogs.py" line="323"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="339"/>
+        <location filename="../../app/gui/dialogs.py" line="344"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="349"/>
+        <location filename="../../app/gui/dialogs.py" line="357"/>
         <source>Set by {0}; ask IT to change it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="350"/>
+        <location filename="../../app/gui/dialogs.py" line="358"/>
         <source>Read-only, set by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="354"/>
+        <location filename="../../app/gui/dialogs.py" line="362"/>
         <source>Portal account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="357"/>
+        <location filename="../../app/gui/dialogs.py" line="365"/>
         <source>Signed in as {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="357"/>
+        <location filename="../../app/gui/dialogs.py" line="365"/>
         <source>Not signed in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="361"/>
+        <location filename="../../app/gui/dialogs.py" line="369"/>
         <source>Sign In…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="362"/>
+        <location filename="../../app/gui/dialogs.py" line="370"/>
         <source>Sign Out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="384"/>
+        <location filename="../../app/gui/dialogs.py" line="392"/>
         <source> (set by {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="388"/>
+        <location filename="../../app/gui/dialogs.py" line="396"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1213,37 +1290,37 @@
 <context>
     <name>SubmitDialog</name>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="253"/>
+        <location filename="../../app/gui/dialogs.py" line="257"/>
         <source>Submit to the portal</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="256"/>
+        <location filename="../../app/gui/dialogs.py" line="260"/>
         <source>All {0} rows are valid. Submit them to the portal?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="261"/>
+        <location filename="../../app/gui/dialogs.py" line="265"/>
         <source>Submit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="267"/>
+        <location filename="../../app/gui/dialogs.py" line="271"/>
         <source>{0} rows are valid and {1} still have errors. Rows with errors stay in Quarantine until they are fixed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="276"/>
+        <location filename="../../app/gui/dialogs.py" line="280"/>
         <source>Submit valid rows now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="281"/>
+        <location filename="../../app/gui/dialogs.py" line="285"/>
         <source>The institution&apos;s policy requires every row to be valid first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="286"/>
+        <location filename="../../app/gui/dialogs.py" line="290"/>
         <source>Wait until all are valid</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1301,7 +1378,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="216"/>
+        <location filename="../../app/gui/sync_controller.py" line="257"/>
+        <source>Signed in as {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/sync_controller.py" line="273"/>
         <source>Signed out</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1566,18 +1648,56 @@
 <context>
     <name>launch</name>
     <message>
-        <location filename="../../app/gui/launch.py" line="73"/>
+        <location filename="../../app/gui/launch.py" line="77"/>
         <source>Unlock the workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/launch.py" line="74"/>
+        <location filename="../../app/gui/launch.py" line="78"/>
         <source>Passphrase of your LabSync workspace:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/launch.py" line="120"/>
+        <location filename="../../app/gui/launch.py" line="80"/>
+        <source>The same passphrase again, to be sure:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/launch.py" line="95"/>
+        <source>Wrong passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/launch.py" line="128"/>
         <source>LabSync cannot start</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>states</name>
+    <message>
+        <location filename="../../app/gui/codes.py" line="76"/>
+        <source>Pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/codes.py" line="77"/>
+        <source>Sending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/codes.py" line="78"/>
+        <source>Accepted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/codes.py" line="79"/>
+        <source>Rejected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/codes.py" line="80"/>
+        <source>Waiting to retry</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
