@@ -1067,6 +1067,11 @@ class MainWindow(QMainWindow):
             self.audit.refresh()
         self.model.reload()
         self.refresh_counts()
+        acked = int(getattr(report, "acked", 0) or 0)
+        if acked and not getattr(report, "rejected", 0):
+            self.statusBar().showMessage(
+                self.tr("{0} records accepted by the portal.").format(f"{acked:,}"), 10000
+            )
 
     def notify(self, title: str, message: str) -> None:
         """A desktop notification (tray), and always a status-bar line."""
