@@ -361,4 +361,5 @@ class ImportMixin(WorkspaceBase):
                     },
                 )
         self._fields_cache[batch_id] = list(fields)
+        self._checkers[batch_id] = checker  # edits right after the import start warm
         return summary
