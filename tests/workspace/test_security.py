@@ -356,3 +356,45 @@ def test_concurrent_first_open(labsync_home: Path) -> None:
     with Workspace.open(validation=FakeValidation()) as ws:
         assert ws.audit.verify().ok
         assert [e.action for e in ws.audit.entries()].count("create") == 1
+
+
+def test_interrupted_keyring_rekey_is_finished_on_open(
+    memory_keyring: MemoryKeyring, make_csv: Callable[..., Path]
+) -> None:
+    """Killed after the database switched keys but before the keyring and the audit key were updated."""
+    from app.workspace.audit import AuditLog
+
+    with Workspace.open(validation=FakeValidation()) as ws:
+        ws.import_file(make_csv())
+
+        def crash(*_a: Any, **_k: Any) -> int:
+            raise KeyboardInterrupt  # the process dies inside the final transaction
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(keys_mod.KeyringStore, "promote_pending", lambda self: None)
+            mp.setattr(AuditLog, "append", crash)
+            with pytest.raises(KeyboardInterrupt):
+                ws.rekey(None)
+    assert any(account.endswith(":pending") for _s, account in memory_keyring.store)
+    with Workspace.open(validation=FakeValidation()) as ws:  # the pending key opens it and is promoted
+        assert len(ws.batches()) == 1
+        assert ws.audit.verify().ok
+    assert not any(account.endswith(":pending") for _s, account in memory_keyring.store)
+
+
+def test_rekey_interrupted_before_the_database_changed(memory_keyring: MemoryKeyring) -> None:
+    with Workspace.open(validation=FakeValidation()) as ws:
+        old = dict(memory_keyring.store)
+        real_store_pending = keys_mod.KeyringStore.store_pending
+
+        def store_then_die(self: Any, raw: bytes) -> None:
+            real_store_pending(self, raw)
+            raise KeyboardInterrupt
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(keys_mod.KeyringStore, "store_pending", store_then_die)
+            with pytest.raises(KeyboardInterrupt):
+                ws.rekey(None)
+    with Workspace.open(validation=FakeValidation()) as ws:  # still the old key; the pending one is dropped
+        assert ws.audit.verify().ok
+    assert memory_keyring.store == old
