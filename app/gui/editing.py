@@ -16,7 +16,6 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.gui.jobs import JobContext
-from app.gui.qtcompat import emit
 from app.gui.service import WorkspaceService
 from app.workspace.models import EditResult, StoredRow
 
@@ -138,18 +137,18 @@ class EditController(QObject):
             self._pending -= 1
             done(value)
             if not self._pending:
-                emit(self.idle)
+                self.idle.emit()
 
         def failed(exc: BaseException) -> None:
             self._pending -= 1
             log.warning("edit failed: %s", exc)
-            emit(self.edit_failed, what, exc)
+            self.edit_failed.emit(what, exc)
             if not self._pending:
-                emit(self.idle)
+                self.idle.emit()
 
         self.service.write(what, job, ok, failed)
 
     def _applied(self, rows: list[StoredRow]) -> None:
-        emit(self.rows_revalidated, rows)
-        emit(self.service.rows_changed, [r.id for r in rows])
-        emit(self.service.audit_changed)
+        self.rows_revalidated.emit(rows)
+        self.service.rows_changed.emit([r.id for r in rows])
+        self.service.audit_changed.emit()

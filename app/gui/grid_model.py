@@ -28,7 +28,6 @@ from PySide6.QtGui import QBrush, QFont
 
 from app.gui import theme
 from app.gui.codes import field_label
-from app.gui.qtcompat import emit
 from app.gui.rows import row_id_of, row_number_of, row_raw_of, row_violations_of
 from app.validation.violations import Severity, Violation
 
@@ -129,7 +128,7 @@ class RowGridModel(QAbstractTableModel):
         self._headers = dict(headers or {})
         self._load_ids(ids)
         self.endResetModel()
-        emit(self.rows_reloaded)
+        self.rows_reloaded.emit()
 
     def set_filter(
         self,
@@ -146,7 +145,7 @@ class RowGridModel(QAbstractTableModel):
         self.beginResetModel()
         self._load_ids(ids)
         self.endResetModel()
-        emit(self.rows_reloaded)
+        self.rows_reloaded.emit()
 
     def reload(self) -> None:
         """Re-read the id list (after a submit or a sync), keeping the columns."""
@@ -169,7 +168,7 @@ class RowGridModel(QAbstractTableModel):
         self._ids = new_ids
         self._pages.clear()
         self.endResetModel()
-        emit(self.rows_reloaded)
+        self.rows_reloaded.emit()
 
     def _fetch_ids(self) -> array[int]:
         if self._batch_id is None or self._ws is None:
@@ -229,8 +228,8 @@ class RowGridModel(QAbstractTableModel):
             if pos is None:
                 continue
             self._pages.pop(pos // PAGE_SIZE, None)
-            emit(self.dataChanged, self.index(pos, 0), self.index(pos, max(0, len(self._fields) - 1)))
-            emit(self.headerDataChanged, Qt.Orientation.Vertical, pos, pos)
+            self.dataChanged.emit(self.index(pos, 0), self.index(pos, max(0, len(self._fields) - 1)))
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, pos, pos)
 
     def update_rows(self, rows: Iterable[Any]) -> None:
         """Put freshly re-validated rows into the page cache and repaint them (no query)."""
@@ -241,8 +240,8 @@ class RowGridModel(QAbstractTableModel):
             page = self._pages.get(pos // PAGE_SIZE)
             if page is not None:
                 page[pos % PAGE_SIZE] = stored
-            emit(self.dataChanged, self.index(pos, 0), self.index(pos, max(0, len(self._fields) - 1)))
-            emit(self.headerDataChanged, Qt.Orientation.Vertical, pos, pos)
+            self.dataChanged.emit(self.index(pos, 0), self.index(pos, max(0, len(self._fields) - 1)))
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, pos, pos)
 
     def cell_violations(self, row: int, field: str) -> list[Violation]:
         stored = self.stored_row(row)
@@ -354,8 +353,8 @@ class RowGridModel(QAbstractTableModel):
         old_text = self.data(index, Qt.ItemDataRole.EditRole) or ""
         if new_text == old_text:
             return False
-        emit(
-            self.edit_requested, int(self._ids[index.row()]), self._fields[index.column()], old_text, new_text
+        self.edit_requested.emit(
+            int(self._ids[index.row()]), self._fields[index.column()], old_text, new_text
         )
         return False
 

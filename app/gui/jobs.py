@@ -27,8 +27,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from app.gui.qtcompat import emit
-
 log = logging.getLogger(__name__)
 
 
@@ -87,7 +85,7 @@ class JobContext:
         self.token = token
 
     def report(self, value: object) -> None:
-        emit(self._bridge.progress, value)
+        self._bridge.progress.emit(value)
 
     @property
     def cancelled(self) -> bool:
@@ -148,9 +146,9 @@ class _Runnable(QRunnable):
                 raise Cancelled
             result = self._fn(ctx)
         except BaseException as exc:
-            emit(handle.bridge.finished, None, exc)
+            handle.bridge.finished.emit(None, exc)
         else:
-            emit(handle.bridge.finished, result, None)
+            handle.bridge.finished.emit(result, None)
 
 
 class JobRunner(QObject):
@@ -202,7 +200,7 @@ class JobRunner(QObject):
     ) -> JobHandle:
         handle = JobHandle(self, name, on_done, on_error, on_progress)
         self._live.add(handle)
-        emit(self.job_count_changed, len(self._live))
+        self.job_count_changed.emit(len(self._live))
         runnable = _Runnable(fn, handle)
         if self.synchronous:
             runnable.run()
@@ -212,7 +210,7 @@ class JobRunner(QObject):
 
     def _forget(self, handle: JobHandle) -> None:
         self._live.discard(handle)
-        emit(self.job_count_changed, len(self._live))
+        self.job_count_changed.emit(len(self._live))
 
     @property
     def busy(self) -> bool:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from app.gui import theme
 from app.gui.errors import CrashHandler, show_error
-from app.gui.qtcompat import immortalize_singletons
 from app.resources import resource_path
 
 log = logging.getLogger(__name__)
@@ -23,7 +22,6 @@ SMOKE_ENV = "LABSYNC_GUI_SMOKE_QUIT_MS"
 
 
 def make_app() -> QApplication:
-    immortalize_singletons()  # PySide6 6.12.0 refcount bugs: see app.gui.qtcompat
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -100,14 +98,12 @@ def open_workspace_interactively(parent: Any = None) -> Callable[[], Any]:
 
 
 def run_gui(demo: bool) -> int:
-    app = make_app()
-    uninstall: Callable[[], None] | None = None
-    try:
-        from app.config.logs import install_qt_message_handler
+    from app.config.logs import install_qt_message_handler
 
-        uninstall = install_qt_message_handler()
-    except ImportError:
-        pass
+    # before the QApplication exists, so that what Qt says while it starts (platform plugin, fonts, high-DPI)
+    # lands in the log file too, not only on a terminal the user may not have
+    uninstall: Callable[[], None] | None = install_qt_message_handler()
+    app = make_app()
     window: Any = None
     crash = CrashHandler(lambda: window)
     crash.install()

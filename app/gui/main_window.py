@@ -62,7 +62,6 @@ from app.gui.grid_model import RowGridModel
 from app.gui.importing import FileInspection, ImportRequest, inspect_file, list_sheets, remember_mapping
 from app.gui.jobs import JobHandle
 from app.gui.preview import PREVIEW_BATCH_ID, PreviewStore, preview_job
-from app.gui.qtcompat import emit
 from app.gui.rows import row_raw_of, row_violations_of
 from app.gui.service import WorkspaceService
 from app.gui.sync_controller import SyncController, SyncStatus
@@ -599,7 +598,7 @@ class MainWindow(QMainWindow):
             ),
             10000,
         )
-        emit(self.import_finished, summary)
+        self.import_finished.emit(summary)
 
     def _import_failed(self, exc: BaseException) -> None:
         from app.workspace import ImportCancelled
@@ -607,7 +606,7 @@ class MainWindow(QMainWindow):
         self._end_import_ui()
         self.current_batch = None
         self.refresh_batches()
-        emit(self.import_finished, None)
+        self.import_finished.emit(None)
         if isinstance(exc, ImportCancelled):
             self.statusBar().showMessage(self.tr("Import cancelled; nothing was stored."), 6000)
             return
@@ -667,7 +666,7 @@ class MainWindow(QMainWindow):
             self.grid.setColumnWidth(c, min(max(self.grid.columnWidth(c), 70), 260))
         self.quarantine.batch_id = summary.id
         self.refresh_counts()
-        emit(self.batch_loaded, summary.id)
+        self.batch_loaded.emit(summary.id)
 
     def _scheme_changed(self) -> None:
         self.grid.viewport().update()
@@ -1020,8 +1019,8 @@ class MainWindow(QMainWindow):
         )
         self.refresh_batches()
         self.outbox.refresh()
-        emit(self.service.outbox_changed)
-        emit(self.submit_finished, summary)
+        self.service.outbox_changed.emit()
+        self.submit_finished.emit(summary)
         self.sync_now()
 
     def sync_now(self) -> None:
@@ -1218,7 +1217,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 self.tr("Attestation signed and saved as batch #{0}.").format(summary.id), 8000
             )
-            emit(self.import_finished, summary)
+            self.import_finished.emit(summary)
 
         self.service.write(
             "attestation",

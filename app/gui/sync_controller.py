@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from app.gui.jobs import JobContext, JobHandle
-from app.gui.qtcompat import emit
 from app.gui.service import WorkspaceService
 
 log = logging.getLogger(__name__)
@@ -126,7 +125,7 @@ class SyncController(QObject):
 
     def _progress(self, value: Any) -> None:
         done, total = value
-        emit(self.progress, int(done), int(total))
+        self.progress.emit(int(done), int(total))
         self._set(
             SyncStatus(
                 "syncing", QCoreApplication.translate("SyncController", "{0} of {1} sent").format(done, total)
@@ -138,8 +137,7 @@ class SyncController(QObject):
         if getattr(report, "circuit_open", False):
             self._set(SyncStatus("paused", report.reason or ""))
             if not self._was_stopped:
-                emit(
-                    self.notify,
+                self.notify.emit(
                     QCoreApplication.translate("SyncController", "Sync stopped"),
                     QCoreApplication.translate(
                         "SyncController", "The portal keeps failing; LabSync will try again by itself. {0}"
@@ -159,17 +157,16 @@ class SyncController(QObject):
             )
             self._was_stopped = False
         if getattr(report, "rejected", 0):
-            emit(
-                self.notify,
+            self.notify.emit(
                 QCoreApplication.translate("SyncController", "The portal rejected records"),
                 QCoreApplication.translate(
                     "SyncController",
                     "{0} records were refused; they are back in Quarantine with the portal's reasons.",
                 ).format(report.rejected),
             )
-        emit(self.synced, report)
-        emit(self.service.outbox_changed)
-        emit(self.service.audit_changed)
+        self.synced.emit(report)
+        self.service.outbox_changed.emit()
+        self.service.audit_changed.emit()
         self._maybe_again()
 
     def _failed(self, exc: BaseException) -> None:
@@ -178,8 +175,7 @@ class SyncController(QObject):
 
         if isinstance(exc, AuthError):
             self._set(SyncStatus("signed_out", str(exc)))
-            emit(
-                self.notify,
+            self.notify.emit(
                 QCoreApplication.translate("SyncController", "Sign-in needed"),
                 QCoreApplication.translate("SyncController", "Sync stopped: {0}").format(exc),
             )
@@ -197,7 +193,7 @@ class SyncController(QObject):
 
     def _set(self, status: SyncStatus) -> None:
         self.status = status
-        emit(self.status_changed, status)
+        self.status_changed.emit(status)
 
     # -- account ---------------------------------------------------------------------------------------------
     def sign_in(self) -> None:

@@ -39,7 +39,6 @@ from app.gui import theme
 from app.gui.codes import code_severity, code_title, state_title
 from app.gui.grid_model import worst_severity
 from app.gui.list_model import Column, ObjectTableModel, display
-from app.gui.qtcompat import emit
 from app.gui.rows import row_number_of, row_raw_of, row_violations_of
 from app.gui.service import WorkspaceService
 
@@ -151,7 +150,7 @@ class QuarantineView(QWidget):
         self.table = _table(self, self.model, self.tr("Quarantined rows"))
         self.table.setAccessibleDescription(self.tr("Double-click a row to fix it in the grid."))
         self.table.doubleClicked.connect(
-            lambda idx: emit(self.row_activated, int(self.model.item(idx.row()).id))
+            lambda idx: self.row_activated.emit(int(self.model.item(idx.row()).id))
         )
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
@@ -227,7 +226,7 @@ class OutboxView(QWidget):
         self.retry_all = QPushButton(self.tr("Retry All Rejected"), self)
         self.sync = QPushButton(self.tr("Sync Now"), self)
         self.retry.clicked.connect(self._retry_selected)
-        self.retry_all.clicked.connect(lambda: emit(self.retry_requested, None))
+        self.retry_all.clicked.connect(lambda: self.retry_requested.emit(None))
         self.sync.clicked.connect(self.sync_requested.emit)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Show:"), self))
@@ -246,7 +245,7 @@ class OutboxView(QWidget):
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         ids = [attr(self.model.item(r), "id", "outbox_id") for r in rows]
         if ids:
-            emit(self.retry_requested, ids)
+            self.retry_requested.emit(ids)
 
     def refresh(self) -> None:
         reader = self.service.reader
@@ -394,7 +393,7 @@ class AuditView(QWidget):
             )
             self.result.setStyleSheet("color: #b3261e; font-weight: bold;")
         self.result.setText(text)
-        emit(self.verified, result)
+        self.verified.emit(result)
 
     def _verify_failed(self, exc: BaseException) -> None:
         self.result.setStyleSheet("color: #b3261e;")

@@ -10,7 +10,6 @@ from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from app.gui import theme
-from app.gui.qtcompat import emit
 from app.validation.violations import Violation
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -136,7 +135,7 @@ class ViolationsPanel(QWidget):
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            emit(self.code_activated, self.model.code_at(index.row()))
+            self.code_activated.emit(self.model.code_at(index.row()))
 
     def set_summary(self, text: str) -> None:
         self.summary.setText(text)

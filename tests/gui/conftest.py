@@ -59,11 +59,3 @@ def window(qtbot: object, service: object) -> Iterator[object]:
     yield win
     win.sync.stop()
     service.runner.wait()  # type: ignore[attr-defined]
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _pyside_refcount_guard() -> None:
-    """The app guards against PySide6 6.12.0's refcount bugs at start-up, so do the tests (qtcompat)."""
-    from app.gui.qtcompat import immortalize_singletons
-
-    immortalize_singletons()
