@@ -1,6 +1,8 @@
 """GUI benchmark: first rows visible, edit latency and peak RSS of the desktop app on large files.
 
-    python bench/bench_gui.py [--small 100000] [--large 1000000] [--edits 30]
+    python bench/bench_gui.py                # 100k and 1M rows, 30 edits (README figures; minutes)
+    python bench/bench_gui.py --quick        # 10k and 50k rows, 5 edits (checks that it runs; ~20 s)
+    python bench/bench_gui.py [--small N] [--large N] [--edits N]
 
 Measures, in one run, with the real main window offscreen on a throwaway encrypted workspace:
 
@@ -8,6 +10,10 @@ Measures, in one run, with the real main window offscreen on a throwaway encrypt
   whole file is imported and validated;
 * 1M-row CSV: edit -> re-validate -> repaint latency of one cell (target < 50 ms), scrolling end to end,
   and the GUI process's peak RSS (target <= 600 MB).
+
+Runs offscreen unless QT_QPA_PLATFORM says otherwise. The markdown table is printed and saved to bench/out/
+(gitignored). Exit status 1 when a target is missed at the full sizes (never with --quick, whose sizes are
+too small for the targets to mean anything).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import platform
 import random
 import resource
 import statistics
@@ -96,10 +103,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--small", type=int, default=100_000)
-    parser.add_argument("--large", type=int, default=1_000_000)
-    parser.add_argument("--edits", type=int, default=30)
+    parser.add_argument("--quick", action="store_true", help="small sizes (10k, 50k rows, 5 edits)")
+    parser.add_argument("--small", type=int, help="rows of the 'first rows visible' file (default 100000)")
+    parser.add_argument("--large", type=int, help="rows of the edit/scroll/RSS file (default 1000000)")
+    parser.add_argument("--edits", type=int, help="timed cell edits (default 30)")
     args = parser.parse_args()
+    defaults = (10_000, 50_000, 5) if args.quick else (100_000, 1_000_000, 30)
+    args.small = args.small or defaults[0]
+    args.large = args.large or defaults[1]
+    args.edits = args.edits or defaults[2]
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
 
     work = Path(tempfile.mkdtemp(prefix="labsync-bench-gui-"))
     os.environ["LABSYNC_HOME"] = str(work / "home")
@@ -109,12 +122,14 @@ def main() -> int:
 
     from PySide6.QtCore import QEventLoop, QTimer
 
+    from app.config.logs import install_qt_message_handler
     from app.gui.jobs import JobRunner
     from app.gui.launch import make_app
     from app.gui.main_window import MainWindow
     from app.gui.service import WorkspaceService
     from app.workspace import Workspace
 
+    install_qt_message_handler()  # as the app does: Qt's messages go to logging, not raw to stderr
     app = make_app()
     service = WorkspaceService(Workspace.open, JobRunner())
     window = MainWindow(service)
@@ -235,7 +250,9 @@ def main() -> int:
         )
     )
     peak = peak_rss_mb()
-    results.append(("GUI process RSS after the 1M import", f"{rss_after_import:.0f} MB", "", ""))
+    results.append(
+        (f"GUI process RSS after the {args.large:,}-row import", f"{rss_after_import:.0f} MB", "", "")
+    )
     results.append(
         ("GUI process peak RSS (whole run)", f"{peak:.0f} MB", "<= 600 MB", "ok" if peak <= 600 else "MISSED")
     )
@@ -243,15 +260,35 @@ def main() -> int:
     window.close()
     service.close()
 
-    width = max(len(r[0]) for r in results)
-    print()
-    print(f"{'measure':<{width}}  {'value':>16}  {'target / rate':>18}  ")
-    print("-" * (width + 44))
-    for name, value, target, verdict in results:
-        print(f"{name:<{width}}  {value:>16}  {target:>18}  {verdict}")
+    import PySide6
+
+    lines = [
+        f"GUI benchmark, {started}, Python {platform.python_version()}, PySide6 {PySide6.__version__}, "
+        f"Qt platform {app.platformName()}, {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.2f}",
+        "",
+        "| measure | value | target / rate | verdict |",
+        "| --- | ---: | ---: | --- |",
+        *(f"| {name} | {value} | {target} | {verdict} |" for name, value, target, verdict in results),
+        "",
+    ]
+    table = "\n".join(lines)
+    print(table)
+    out = Path(__file__).resolve().parent / "out"
+    try:
+        out.mkdir(exist_ok=True)
+        target = out / f"bench_gui-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}.md"
+        target.write_text(table, encoding="utf-8")
+        print(f"saved {target}", file=sys.stderr)
+    except OSError as exc:
+        print(f"could not save the table: {exc}", file=sys.stderr)
     import shutil
 
     shutil.rmtree(work, ignore_errors=True)
+    missed = [name for name, _v, _t, verdict in results if verdict == "MISSED"]
+    if missed and not args.quick:
+        print(f"targets missed: {'; '.join(missed)}", file=sys.stderr)
+        return 1
     return 0
 
 
