@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -147,6 +147,19 @@ class CellDelegate(QStyledItemDelegate):
             line.setValidator(_DecimalValidator(line))
             line.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return line
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        """The whole cell (not only its text part beside the problem icon), widened for drop-downs and
+        date pickers whose arrow would otherwise hide the value."""
+        rect = QRect(option.rect)  # type: ignore[attr-defined]
+        if isinstance(editor, QComboBox | QDateEdit):
+            rect.setWidth(max(rect.width(), editor.sizeHint().width()))
+        rect.setHeight(max(rect.height(), editor.sizeHint().height()))
+        if rect.height() > option.rect.height():  # type: ignore[attr-defined]
+            rect.moveCenter(option.rect.center())  # type: ignore[attr-defined]
+        editor.setGeometry(rect)
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         text = str(index.data(Qt.ItemDataRole.EditRole) or "")

@@ -114,6 +114,9 @@ class MappingDialog(QDialog):
         for r, values in enumerate(preview):
             for c, value in enumerate(list(values)[: len(self._headers)]):
                 self.preview.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+        self.preview.setWordWrap(False)  # one line per row: the preview shows more rows in less height
+        self.preview.resizeRowsToContents()
+        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         rows_h = sum(self.preview.rowHeight(r) for r in range(self.preview.rowCount()))
         chrome = self.preview.horizontalHeader().sizeHint().height() + 24
         self.preview.setFixedHeight(min(rows_h + chrome, 220))
@@ -142,7 +145,7 @@ class MappingDialog(QDialog):
         layout.addWidget(self.missing)
         layout.addWidget(self.remember)
         layout.addWidget(buttons)
-        self.resize(820, 620)
+        self.resize(900, 760)
         self._fill_combos(self.record_type())
 
     def record_type(self) -> str:

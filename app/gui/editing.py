@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from app.gui.codes import field_label
 from app.gui.jobs import JobContext
 from app.gui.service import WorkspaceService
 from app.workspace.models import EditResult, StoredRow
@@ -115,13 +116,15 @@ class EditController(QObject):
         self.service = service
         self.stack = QUndoStack(self)
         self._pending = 0
+        # how a field is named in undo/redo texts; the main window uses the column's title in the file
+        self.describe: Callable[[str], str] = field_label
 
     @property
     def pending(self) -> int:
         return self._pending
 
     def edit(self, row_id: int, field: str, old_text: str, new_text: str) -> None:
-        text = QCoreApplication.translate("EditController", "Edit {0}").format(field)
+        text = QCoreApplication.translate("EditController", "{0} edit").format(self.describe(field))
         self.stack.push(EditCommand(self, [CellEdit(row_id, field, old_text, new_text)], text))
 
     def edit_many(self, edits: Iterable[CellEdit], text: str) -> int:

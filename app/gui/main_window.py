@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui import theme
-from app.gui.codes import code_severity, code_title
+from app.gui.codes import code_severity, code_title, field_label
 from app.gui.delegates import CellDelegate, field_specs
 from app.gui.dialogs import (
     AttestationDialog,
@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         # -- grid page ----------------------------------------------------------------------------------
         self.model = RowGridModel(service.reader, self)
         self.model.edit_requested.connect(self.editing.edit)
+        self.editing.describe = self._column_title
         self.grid = GridView(self)
         self.grid.setModel(self.model)
         self.delegate = CellDelegate(self.grid)
@@ -205,11 +206,14 @@ class MainWindow(QMainWindow):
         # -- violations dock ------------------------------------------------------------------------------
         self.panel = ViolationsPanel(self)
         self.panel.code_activated.connect(self.jump_to_code)
+        self.grid.selectionModel().currentChanged.connect(lambda _cur, _prev: self._show_cell_details())
+        self.model.dataChanged.connect(lambda *_a: self._show_cell_details())
+        self.model.modelReset.connect(self._show_cell_details)
         self.dock = QDockWidget(self.tr("Problems"), self)
         self.dock.setObjectName("problems-dock")
         self.dock.setWidget(self.panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.resizeDocks([self.dock], [470], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.dock], [400], Qt.Orientation.Horizontal)
         self._dock_wanted = True
         self._last_tab = 0
 
@@ -671,6 +675,28 @@ class MainWindow(QMainWindow):
     def _scheme_changed(self) -> None:
         self.grid.viewport().update()
         self._tab_changed(self.tabs.currentIndex())
+
+    def _column_title(self, field: str) -> str:
+        """A field as the grid's column header names it (the file's own header when it has one)."""
+        if field in self.model.fields:
+            title = self.model.headerData(self.model.column_of(field), Qt.Orientation.Horizontal)
+            if title:
+                return str(title)
+        return field_label(field)
+
+    def _show_cell_details(self) -> None:
+        index = self.grid.currentIndex()
+        if not index.isValid() or self.model.batch_id is None:
+            self.panel.show_cell("", None, [])
+            return
+        field = self.model.fields[index.column()]
+        stored = self.model.stored_row(index.row())
+        number = self.model.headerData(index.row(), Qt.Orientation.Vertical) or index.row() + 1
+        where = self.tr("Row {0} · {1}").format(number, self._column_title(field))
+        row = index.row()
+        violations = [*self.model.cell_violations(row, field), *self.model.row_level_violations(row)]
+        value = str(index.data(Qt.ItemDataRole.EditRole) or "") if stored is not None else None
+        self.panel.show_cell(where, value, violations)
 
     def _rows_revalidated(self, rows: list[Any]) -> None:
         self.model.update_rows(rows)

@@ -281,7 +281,11 @@ class AuditView(QWidget):
                     lambda e: e.actor,
                     tooltip=lambda e: f"{e.actor} on {e.host}, LabSync {e.app_version}",
                 ),
-                Column(self.tr("Action"), lambda e: attr(e, "action")),
+                Column(
+                    self.tr("Action"),
+                    lambda e: self._action_words.get(str(attr(e, "action")), str(attr(e, "action"))),
+                    tooltip=lambda e: str(attr(e, "action")),
+                ),
                 Column(self.tr("What"), _audit_what, tooltip=lambda e: str(e.entity)),
                 Column(
                     self.tr("Before"), lambda e: _audit_value(e.before), tooltip=lambda e: e.before or None
@@ -309,6 +313,12 @@ class AuditView(QWidget):
             "retry": self.tr("Retry"),
             "export": self.tr("Export"),
             "rekey": self.tr("Key change"),
+        }
+        self._action_words = {
+            **actions,
+            "create": self.tr("Workspace created"),
+            "migrate": self.tr("Workspace upgraded"),
+            "attest": self.tr("Attestation signed"),
         }
         for code, label in actions.items():
             self.action.addItem(label, code)
@@ -563,16 +573,18 @@ class Dashboard(QWidget):
         for state, color in STATE_COLORS.items():
             n = counts.get(state, 0)
             if n:
-                sl = series.append(f"{state_title(state)} {n:,}", n)
+                sl = series.append(f"{state_title(state)}: {n:,}", n)
                 sl.setBrush(QColor(color))
-                sl.setLabelVisible(True)
+                sl.setBorderColor(QColor(color))
         if not series.count():
             sl = series.append(self.tr("Outbox empty"), 1)
             sl.setBrush(QColor("#cfd8dc"))
-            sl.setLabelVisible(True)
-        series.setPieSize(0.7)
-        series.setHoleSize(0.35)
+            sl.setBorderColor(QColor("#cfd8dc"))
+        series.setPieSize(0.75)
+        series.setHoleSize(0.4)
         chart.addSeries(series)
+        chart.legend().setVisible(True)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
 
     def _trend(self, batches: Sequence[Any]) -> None:
         chart = self.trend.chart()

@@ -7,9 +7,18 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.gui import theme
+from app.gui.grid_model import violation_tooltip
 from app.validation.violations import Violation
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -128,14 +137,45 @@ class ViolationsPanel(QWidget):
         )
         self.table.activated.connect(self._activated)
         self.table.clicked.connect(self._activated)
+        # what is wrong with the selected cell and how to fix it, without hovering for a tooltip
+        self.details_title = QLabel(self.tr("Selected cell"), self)
+        bold = QFont(self.details_title.font())
+        bold.setBold(True)
+        self.details_title.setFont(bold)
+        self.details = QTextBrowser(self)
+        self.details.setOpenLinks(False)
+        self.details.setAccessibleName(self.tr("Problems of the selected cell"))
+        self.details.setPlaceholderText(
+            self.tr("Select a cell to see what is wrong with it and how to fix it.")
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(self.details_title)
+        layout.addWidget(self.details, 2)
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
             self.code_activated.emit(self.model.code_at(index.row()))
+
+    def show_cell(self, where: str, value: str | None, violations: Sequence[Violation]) -> None:
+        """The selected cell's problems in full (code, message, how to fix, citation); ``where`` says which
+        cell ("Row 9 · CAS"). Nothing selected: ``where`` empty."""
+        if not where:
+            self.details_title.setText(self.tr("Selected cell"))
+            self.details.clear()
+            return
+        self.details_title.setText(where)
+        if not violations:
+            self.details.setHtml(self.tr("No problem in this cell."))
+            return
+        shown = self.tr("(empty)") if not value else f"“{value}”"
+        self.details.setHtml(
+            self.tr("Value: {0}").format(shown.replace("&", "&amp;").replace("<", "&lt;"))
+            + "<hr/>"
+            + violation_tooltip(violations)
+        )
 
     def set_summary(self, text: str) -> None:
         self.summary.setText(text)
