@@ -12,8 +12,9 @@ and very-hidden sheets are listed by ``sheets()`` but only read when named.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import python_calamine as pc
@@ -44,6 +45,9 @@ class XlsxReader:
         self.format = fmt
         self._notes: list[ReadNote] = []
         self._bytes_done = 0
+        self._row_at = 0  # calamine path: the last row handed out, of _row_last (0: not in that path)
+        self._row_last = 0
+        self._native = False
         try:
             self.bytes_total = path.stat().st_size
             self._zip = zipfile.ZipFile(path)
@@ -99,6 +103,8 @@ class XlsxReader:
 
     def bytes_done(self) -> int:
         """Rough progress in file bytes (the sheet is loaded in one go, then streamed)."""
+        if self._row_last:
+            return self.bytes_total * min(self._row_at, self._row_last) // self._row_last
         return self._bytes_done
 
     def _sheet(self, name: str | None) -> SheetPart:
@@ -119,22 +125,47 @@ class XlsxReader:
 
     def rows(self, sheet: str | None = None) -> Iterator[SourceRow]:
         part = self._sheet(sheet)
-        scan = self._scan(part)
+        load: _SheetLoad | None = None
+
+        def overlap(first: SheetScan) -> bool:
+            """After the scan's first chunk: if the sheet looks small enough for calamine (its declared size,
+            and its cell count extrapolated from the first chunk), start loading it in a thread now (calamine
+            releases the GIL), so that the rest of the scan runs meanwhile. The size was checked against the
+            zip-bomb caps and is verified by the scan (CRC): a misleading first chunk costs bounded memory."""
+            nonlocal load
+            assert part.part is not None
+            size = self._zip.getinfo(part.part).file_size
+            estimate = first.cells * size // max(first.bytes_read, 1)
+            if size <= limits.LARGE_SHEET_BYTES and estimate <= limits.LARGE_SHEET_CELLS:
+                load = _SheetLoad(self._calamine(), part.name)
+                load.start()
+                return True
+            return False
+
+        try:
+            scan = self._scan(part, overlap if part.part is not None else None)
+        except BaseException:
+            if load is not None:
+                load.join()  # bounded: the part's declared size passed the checks above
+            raise
         if part.part is not None and (
             scan.bytes_read > limits.LARGE_SHEET_BYTES or scan.cells > limits.LARGE_SHEET_CELLS
         ):
+            if load is not None:  # the declared size lied (the CRC check would fail): drop what was loaded
+                load.join()
+                load.sheet = None
             return self._streamed(part.part, scan)
         try:
-            data = self._calamine().get_sheet_by_name(part.name)
+            data = load.result() if load is not None else self._calamine().get_sheet_by_name(part.name)
         except pc.CalamineError as exc:
             raise InputFileError(self.path, f"cannot read sheet {part.name!r} ({_short(exc)})") from exc
         return self._rows(data, scan)
 
-    def _scan(self, part: SheetPart) -> SheetScan:
+    def _scan(self, part: SheetPart, on_first_chunk: Callable[[SheetScan], None] | None = None) -> SheetScan:
         if part.part is None:
             return SheetScan()
         try:
-            return scan_sheet(self._zip, part.part)
+            return scan_sheet(self._zip, part.part, on_first_chunk)
         except OversizedCell as exc:
             raise InputFileError(self.path, str(exc), row=exc.row) from exc
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -148,8 +179,14 @@ class XlsxReader:
         errors = scan.errors
         hidden = scan.hidden_rows
         merged = _merge_map(scan.merges)
-        top_lefts: dict[tuple[int, int], CellValue] = {}
         last_row = max([(data.end or start)[0] + 1, *hidden, *(r for r, _ in errors), *merged])
+        self._row_last = last_row
+        if not (errors or hidden or merged):
+            yield from self._plain_rows(data, pad)
+            self._row_last = 0
+            self._bytes_done = self.bytes_total
+            return
+        top_lefts: dict[tuple[int, int], CellValue] = {}
         rows = data.iter_rows()
         number = 0
         for number, raw in enumerate(rows, 1):
@@ -161,14 +198,39 @@ class XlsxReader:
                 values.pop()
             if number in merged:
                 _apply_merges(row, merged[number], top_lefts)
-            self._bytes_done = self.bytes_total * number // last_row
+            self._row_at = number
             yield row
         for extra in range(number + 1, last_row + 1):  # hidden/merged rows past calamine's range (all empty)
             row = SourceRow(extra, [], extra in hidden)
             if extra in merged:
                 _apply_merges(row, merged[extra], top_lefts)
             yield row
+        self._row_last = 0
         self._bytes_done = self.bytes_total
+
+    def native_values(self) -> None:
+        """From now on, rows of a sheet without error cells, hidden rows or merges may carry calamine's own
+        values (see :func:`native_value`): the caller converts only the columns it needs, at once."""
+        self._native = True
+
+    def _plain_rows(self, data: pc.CalamineSheet, pad: list[CellValue]) -> Iterator[SourceRow]:
+        """The common case (no error cell, hidden row or merge): one pass per row, strings (most cells) not
+        even passed to :func:`_convert`; none at all once :meth:`native_values` was called."""
+        convert = _convert
+        number = 0
+        for number, raw in enumerate(data.iter_rows(), 1):
+            if self._native:
+                self._row_at = number
+                yield SourceRow(number, pad + raw if pad else raw)  # type: ignore[operator,arg-type]
+                continue
+            values: list[CellValue] = [(v or None) if v.__class__ is str else convert(v) for v in raw]
+            if pad:
+                values[:0] = pad
+            if values and values[-1] is None:
+                while values and values[-1] is None:  # rows end at their last non-empty cell
+                    values.pop()
+            self._row_at = number
+            yield SourceRow(number, values)
 
     def _streamed(self, member: str, scan: SheetScan) -> Iterator[SourceRow]:
         """Rows of a very large sheet, decoded from its XML stream (memory flat in the row count)."""
@@ -216,6 +278,37 @@ class XlsxReader:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _SheetLoad(threading.Thread):
+    """Loads one sheet with calamine in a thread (calamine parses with the GIL released)."""
+
+    def __init__(self, book: pc.CalamineWorkbook, name: str) -> None:
+        super().__init__(name="labsync-xlsx-load", daemon=True)
+        self._book = book
+        self._sheet_name = name
+        self.sheet: pc.CalamineSheet | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.sheet = self._book.get_sheet_by_name(self._sheet_name)
+        except BaseException as exc:  # handed to the reading thread by result()
+            self.error = exc
+
+    def result(self) -> pc.CalamineSheet:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        assert self.sheet is not None
+        return self.sheet
+
+
+def native_value(v: object) -> CellValue:
+    """A calamine value as a :class:`SourceRow` value: ``""`` -> None, integral float -> int, time/duration ->
+    text; for rows read after :meth:`XlsxReader.native_values` (whose empty cells are ``""`` and whose numbers
+    are ``float``)."""
+    return (v or None) if v.__class__ is str else _convert(v)
 
 
 def _convert(v: object) -> CellValue:

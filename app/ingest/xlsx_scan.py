@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from app.ingest import limits
@@ -27,6 +27,7 @@ _ATTR_HIDDEN = re.compile(rb'\shidden="(1|true)"')
 _ATTR_T = re.compile(rb'\st="([^"]*)"')
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*>([^<]*)</(?:[\w.-]+:)?v>")
 _CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>")
+_PREFIXED = re.compile(rb"<[\w.-]+:(?:worksheet|sheetData|row|c)\b")
 _ROW_NUMBERS = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\sr="(\d+)"')
 
 
@@ -50,6 +51,7 @@ class SheetScan:
     bytes_read: int = 0
     last_row: int | None = None  # the last <row r=".."> number seen
     cells: int = 0  # about how many <c> elements the sheet has (decides calamine vs streaming)
+    count_cells: bool = True  # False once the caller decided from the first chunk (``cells`` stops there)
 
 
 def column_index(letters: bytes) -> int:
@@ -64,10 +66,14 @@ def _chunks(zf: zipfile.ZipFile, member: str, scan: SheetScan) -> Iterator[bytes
     """Inflate ``member`` chunk by chunk, refusing a text run (no ``<``) longer than the cell cap."""
     run = 0
     row: int | None = None  # the last <row r=".."> seen, to name the row of an oversized cell
+    prefixed: bool | None = None  # cells written as <x:c ...> (a namespace prefix): count those too
     with zf.open(member) as f:
         while chunk := f.read(_CHUNK):
             scan.bytes_read += len(chunk)
-            scan.cells += chunk.count(b"<c ") + chunk.count(b":c ")
+            if prefixed is None:
+                prefixed = _PREFIXED.search(chunk) is not None
+            if scan.count_cells:
+                scan.cells += chunk.count(b"<c ") + (chunk.count(b":c ") if prefixed else 0)
             first = chunk.find(b"<")
             run += len(chunk) if first < 0 else first
             if run > limits.MAX_CELL_CHARS:
@@ -86,14 +92,26 @@ def _last_row(data: bytes) -> int | None:
     return int(rows[-1]) if rows else None
 
 
-def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
-    """Scan one worksheet part; raises :class:`OversizedCell`, ``zipfile.BadZipFile`` or ``ValueError``."""
+def scan_sheet(
+    zf: zipfile.ZipFile, member: str, on_first_chunk: Callable[[SheetScan], bool] | None = None
+) -> SheetScan:
+    """Scan one worksheet part; raises :class:`OversizedCell`, ``zipfile.BadZipFile`` or ``ValueError``.
+
+    ``on_first_chunk`` is called once with the counts of the first chunk (``cells``, ``bytes_read``), so that
+    the caller can estimate the sheet's size and start work that overlaps the rest of the scan; when it
+    returns True the caller has decided, and cells are no longer counted (``cells`` then covers the first
+    chunk only).
+    """
     scan = SheetScan()
     carry = b""
     chunks = _chunks(zf, member, scan)
     final = False
+    first = True
     while not final:
         chunk = next(chunks, b"")
+        if first and on_first_chunk is not None and on_first_chunk(scan):
+            scan.count_cells = False
+        first = False
         final = not chunk
         buf = carry + chunk
         if final:

@@ -27,6 +27,7 @@ from typing import Any, Final
 from app.errors import InputFileError, UserError
 from app.ingest import open_table
 from app.ingest.types import CellValue, SourceRow, TableReader
+from app.ingest.xlsx import native_value
 from app.validation.checkers import Checked, Checker, FieldCompiler, cell_text, is_blank_value
 from app.validation.dictionary import DataDictionary, RecordType, load_dictionary
 from app.validation.normalize import enum_key, header_key
@@ -126,6 +127,30 @@ _HIDDEN = attrgetter("hidden")
 _MERGED = attrgetter("merged_columns")
 _FIRST = itemgetter(0)
 _ERROR = Severity.ERROR
+
+
+_NATIVE_PLAIN = frozenset({str, int, dt.date, dt.datetime, type(None)})
+_TEXTS = frozenset({str, type(None)})
+_MAX_EXACT = 2**53
+
+
+def _native_column(col: Sequence[Any]) -> Sequence[Any]:
+    """A column of calamine values (``app.ingest.xlsx.native_value``) as reader values: the common column
+    kinds (all text, all numbers) without a call per cell."""
+    types = set(map(type, col))
+    if types <= _NATIVE_PLAIN:
+        if str in types and "" in col:
+            return [None if v == "" else v for v in col] if types - _TEXTS else [v or None for v in col]
+        return col
+    if types == {float}:
+        return [int(v) if v.is_integer() and -_MAX_EXACT < v < _MAX_EXACT else v for v in col]
+    return list(map(_native_cell, col))
+
+
+def _native_cell(v: Any) -> Any:
+    if v.__class__ is bool:
+        return "TRUE" if v else "FALSE"
+    return native_value(v)
 
 
 class _BatchTexts(Mapping[str, str]):
@@ -344,6 +369,7 @@ class RowValidator:
         batch: list[tuple[int, Sequence[Any], bool, frozenset[str]]],
         text_cells: bool = False,
         add_key: Callable[[str], bool] | None = None,
+        native: bool = False,
     ) -> tuple[list[Violation], int]:
         """The violations of the rows of ``batch`` (``(row, cells, hidden, merged_fields)`` tuples) in order,
         with DUPLICATE_KEY when ``add_key`` (a key-set's ``add``) is given, and the number of invalid rows.
@@ -351,10 +377,14 @@ class RowValidator:
         The same outcome as :meth:`evaluate` row by row, computed column by column: the memo look-ups run in C
         over whole columns, and a row rule sees only the fields it reads (:data:`RULE_FIELDS`); no texts are
         built unless a rule reports something. Rows with a field issue go through :meth:`evaluate`.
+        ``native``: cells may be calamine's own values (``app.ingest.xlsx.native_value``), converted here
+        column by column, and only in the columns that need it.
         """
         names = plan.names
         cols: list[Sequence[Any]] = list(zip(*[b[1] for b in batch], strict=True)) if names else []
-        if not text_cells:
+        if native:
+            cols = list(map(_native_column, cols))
+        elif not text_cells:
             cols = [
                 [("TRUE" if c else "FALSE") if c.__class__ is bool else c for c in col]
                 if bool in set(map(type, col))
@@ -386,6 +416,8 @@ class RowValidator:
         for i, (row, cells, hidden, merged), needed in zip(count(), batch, need_rows):
             key: Any = None
             if slow or i in bad:
+                if native:
+                    cells = [col[i] for col in cols]
                 _texts, values, found = self.evaluate(plan, row, cells, hidden, merged, text_cells)
                 if key_col is not None:
                     key = values.get(key_field)  # type: ignore[arg-type]
@@ -1067,11 +1099,15 @@ class ValidationRun:
         keys = KeySet() if key_field else None
         add_key = keys.add if keys is not None else None
         evaluate_batch = validator.evaluate_batch
+        native_values: Callable[[], None] | None = getattr(self._reader, "native_values", None)
+        native = native_values is not None
+        if native_values is not None:
+            native_values()  # rows still buffered were converted: both kinds go through _native_cell
         rows = 0
         for batch in batches():
             if not batch:
                 continue
-            found, invalid = evaluate_batch(plan, batch, text_cells, add_key)
+            found, invalid = evaluate_batch(plan, batch, text_cells, add_key, native)
             before = rows
             rows += len(batch)
             self.invalid_rows += invalid

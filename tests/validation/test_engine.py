@@ -435,3 +435,29 @@ def test_violations_stream_equals_results_with_ragged_and_blank_rows(tmp_path: P
     assert fast == full
     assert counts_fast == counts_full
     assert {v.code for v in full} >= {"DUPLICATE_KEY", "REQUIRED_MISSING"}
+
+
+def test_violations_stream_equals_results_on_xlsx_with_native_values(tmp_path: Path) -> None:
+    """The fast path hands calamine's own values (floats, "", bools, times) to the engine, which converts them
+    column by column: same violations as the row-by-row path, whose rows are converted by the reader."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Container ID", *HEADER[1:], "Notes"])
+    kinds: list[object] = [1.5, 0, -2, True, dt.time(8, 30), "", None, 3.0, "12", dt.date(2030, 1, 1)]
+    for i in range(1200):
+        row: list[object] = [f"C{i % 900}", *ROW[1:]]
+        row[3] = kinds[i % len(kinds)]  # quantity
+        row[8] = kinds[(i // 3) % len(kinds)]  # room
+        if i % 37 == 0:
+            row[0] = None  # blank first cell
+        if i % 53 == 0:
+            row[1] = ""  # required field empty
+        row.append(kinds[(i // 7) % len(kinds)])
+        ws.append(row)
+    path = tmp_path / "native.xlsx"
+    wb.save(path)
+    full, fast, counts_full, counts_fast = _both(path)
+    assert fast == full
+    assert counts_fast == counts_full
+    assert {v.code for v in full} >= {"DUPLICATE_KEY", "VALUE_OUT_OF_RANGE", "REQUIRED_MISSING"}
