@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -72,6 +73,18 @@ log = logging.getLogger(__name__)
 
 OPENABLE = "*.xlsx *.xlsm *.csv *.tsv *.txt"
 ASYNC_IDS_ABOVE = 100_000  # batches larger than this read their row ids off the GUI thread
+
+
+def _finds_rows_by_code(reader: Any) -> bool:
+    """Whether the workspace answers ``row_ids(batch_id, code=...)`` (the rows having a violation code)."""
+    import inspect
+
+    try:
+        return "code" in inspect.signature(reader.row_ids).parameters
+    except (AttributeError, TypeError, ValueError):
+        return False
+
+
 MAX_RECENT = 8
 
 
@@ -857,12 +870,15 @@ class MainWindow(QMainWindow):
         """Go to the next cell (after the current one, wrapping) with ``code`` (any problem if None).
 
         When the rows shown hide it (errors only, a search), the filters are lifted and the search repeated.
-        Batches over ``ASYNC_IDS_ABOVE`` rows are searched in the background.
+        With a workspace that indexes rows by code (``row_ids(batch, code=...)``) only the matching ids are
+        read; otherwise rows are scanned, in the background for batches over ``ASYNC_IDS_ABOVE`` rows.
         """
         n = self.model.rowCount()
         current = self.grid.currentIndex()
         cur = current.row() if current.isValid() else -1
         cur_col = current.column() if current.isValid() else -1
+        if code is not None and _finds_rows_by_code(self.service.reader):
+            return self._jump_by_code_index(code, cur, cur_col, lift_filters)
 
         def wanted(stored: Any) -> list[Any]:
             return [v for v in row_violations_of(stored) if code is None or v.code == code]
@@ -893,6 +909,70 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr("No cell with {0} in this batch.").format(code or self.tr("problems")), 5000
         )
+        return False
+
+    def _jump_by_code_index(self, code: str, cur: int, cur_col: int, lift_filters: bool) -> bool:
+        """Ask the workspace for the ids of the rows with ``code`` (ints only; off the GUI thread for big
+        batches), then go to the first of them after the current cell that the grid shows."""
+        batch_id = self.model.batch_id
+        reader = self.service.reader
+        if batch_id is None or reader is None:
+            return False
+        if reader.row_count(batch_id) <= ASYNC_IDS_ABOVE:
+            return self._go_to_code_hit(
+                code, sorted(reader.row_ids(batch_id, code=code)), cur, cur_col, lift_filters
+            )
+        self.statusBar().showMessage(self.tr("Looking for the next {0}…").format(code))
+
+        def job(_ctx: Any) -> list[int]:
+            return sorted(reader.row_ids(batch_id, code=code))
+
+        def done(ids: list[int]) -> None:
+            if self.model.batch_id == batch_id:
+                self.statusBar().clearMessage()
+                self._go_to_code_hit(code, ids, cur, cur_col, lift_filters)
+
+        if self._jump_job is not None:
+            self._jump_job.cancel()
+        self._jump_job = self.service.runner.run("find code", job, done)
+        return True
+
+    def _go_to_code_hit(self, code: str, ids: list[int], cur: int, cur_col: int, lift_filters: bool) -> bool:
+        """``ids``: the batch's rows with ``code``, ascending. Selects the next cell with it, wrapping."""
+        model = self.model
+
+        def columns_at(pos: int) -> list[int]:
+            stored = model.stored_row(pos)
+            found = [v for v in row_violations_of(stored) if v.code == code] if stored is not None else []
+            return sorted(model.column_of(v.field) for v in found)
+
+        cur_rid = model.row_id(cur) if 0 <= cur < model.rowCount() else None
+        split = bisect_left(ids, cur_rid) if cur_rid is not None else 0
+        on_current = cur_rid is not None and split < len(ids) and ids[split] == cur_rid
+        if on_current:  # later cells of the current row first
+            later = [c for c in columns_at(cur) if c > cur_col]
+            if later:
+                self.select_cell(cur, later[0])
+                return True
+        for rid in (*ids[split + (1 if on_current else 0) :], *ids[:split]):
+            pos = model.row_of_id(rid)
+            if pos is None:  # hidden by a filter
+                continue
+            columns = columns_at(pos)
+            if columns:
+                self.select_cell(pos, columns[0])
+                return True
+        if on_current:  # wrapped around: the current row's earlier cells
+            earlier = [c for c in columns_at(cur) if c <= cur_col]
+            if earlier:
+                self.select_cell(cur, earlier[0])
+                return True
+        if ids and lift_filters and (self.only_problems.isChecked() or self.search.text()):
+            self.search.clear()
+            self.only_problems.setChecked(False)
+            self.model.set_filter(only_invalid=False, search=None)
+            return self.jump_to_code(code, lift_filters=False)
+        self.statusBar().showMessage(self.tr("No cell with {0} in this batch.").format(code), 5000)
         return False
 
     def _jump_in_background(
