@@ -161,7 +161,7 @@ class XlsxReader:
             raise InputFileError(self.path, f"cannot read sheet {part.name!r} ({_short(exc)})") from exc
         return self._rows(data, scan)
 
-    def _scan(self, part: SheetPart, on_first_chunk: Callable[[SheetScan], None] | None = None) -> SheetScan:
+    def _scan(self, part: SheetPart, on_first_chunk: Callable[[SheetScan], bool] | None = None) -> SheetScan:
         if part.part is None:
             return SheetScan()
         try:

@@ -7,7 +7,9 @@ the bundled defaults (values and lists are replaced, tables merged), so an overr
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -217,36 +219,181 @@ def bundled_policy_path() -> Path:
     return resource_path("policy", "policy.toml")
 
 
+def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-+]", version.strip()))
+
+
+def is_newer_version(candidate: str, current: str) -> bool:
+    """Whether policy version ``candidate`` is newer than ``current`` ("2026.11.1" < "2026.12.0")."""
+    return _version_key(candidate) > _version_key(current)
+
+
+def _nested(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Overrides as nested tables: a dotted key ``"equipment.capitalization_threshold"`` -> its table."""
+    out: dict[str, Any] = {}
+    for key, value in overrides.items():
+        parts = [p.strip() for p in str(key).split(".")]
+        if not all(parts):
+            raise ConfigError(f"policy_overrides: bad key {key!r}")
+        node = out
+        for part in parts[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise ConfigError(f"policy_overrides: {key!r} conflicts with another override")
+            node = child
+        leaf = _nested(value) if isinstance(value, Mapping) else value
+        if isinstance(leaf, dict) and isinstance(node.get(parts[-1]), dict):
+            node[parts[-1]] = _merge(node[parts[-1]], leaf)
+        else:
+            node[parts[-1]] = leaf
+    return out
+
+
+class _Table(tuple[tuple[str, Any], ...]):
+    """A frozen table (hashable, for the cache key)."""
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable copy of an overrides value (the cache key)."""
+    if isinstance(value, Mapping):
+        return _Table(sorted((str(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _thawed(value: Any) -> Any:
+    if isinstance(value, _Table):
+        return {k: _thawed(v) for k, v in value}
+    if isinstance(value, tuple):
+        return [_thawed(v) for v in value]
+    return value
+
+
+def _stamp(path: Path) -> tuple[Path, tuple[int, int]]:
+    resolved = Path(path).resolve()
+    try:
+        st = resolved.stat()
+        return resolved, (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return resolved, (0, 0)  # _load reports the unreadable file
+
+
+_Layer = tuple[str, Any, Any]  # ("file", resolved path, (mtime, size)) or ("overrides", frozen tables, None)
+
+
 @cache
-def _load(path: Path | None, _stamp: tuple[int, int] = (0, 0)) -> Policy:
+def _load(layers: tuple[_Layer, ...]) -> Policy:
+    """The bundled policy with ``layers`` merged over it in order. Cached per layer list: a file's
+    ``(mtime, size)`` stamp is part of the key, so an edited file is read again."""
     base_path = bundled_policy_path()
     data = _read_toml(base_path)
-    source = str(base_path)
-    if path is not None:
-        data = _merge(data, _read_toml(path))
-        source = f"{base_path} + {path}"
-    data["source"] = source
+    sources = [str(base_path)]
+    for kind, what, _ in layers:
+        if kind == "file":
+            data = _merge(data, _read_toml(what))
+            sources.append(str(what))
+        else:
+            data = _merge(data, _thawed(what))
+            sources.append("policy_overrides")
+    data["source"] = " + ".join(sources)
     try:
         return Policy.model_validate(data)
     except (ValidationError, ValueError) as exc:
         first = exc.errors()[0] if isinstance(exc, ValidationError) else {"loc": (), "msg": str(exc)}
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(
-            f"{path or base_path}: invalid policy value at {where or '?'}: {first['msg']}"
-        ) from exc
+        loc = tuple(str(p) for p in first["loc"])
+        where = ".".join(loc)
+        origin = str(base_path)
+        for kind, what, _ in layers:  # name the last layer that sets the bad value
+            if _sets(_read_toml(what) if kind == "file" else _thawed(what), loc):
+                origin = str(what) if kind == "file" else "policy_overrides"
+        raise ConfigError(f"{origin}: invalid policy value at {where or '?'}: {first['msg']}") from exc
 
 
-def load_policy(path: Path | None = None) -> Policy:
-    """The bundled policy, or the bundled policy with the institution's override file merged over it.
+def _sets(table: Any, loc: tuple[str, ...]) -> bool:
+    for part in loc:
+        if not isinstance(table, dict) or part not in table:
+            return False
+        table = table[part]
+    return bool(loc)
 
-    Loaded once per file version (an edited override file is read again).
+
+def _file_layer(path: Path) -> _Layer:
+    resolved, stamp = _stamp(path)
+    return ("file", resolved, stamp)
+
+
+def _overrides_layer(overrides: Mapping[str, Any]) -> _Layer:
+    return ("overrides", _frozen(_nested(overrides)), None)
+
+
+def load_policy(path: Path | None = None, overrides: Mapping[str, Any] | None = None) -> Policy:
+    """The bundled policy, with the institution's file ``path`` merged over it, then ``overrides``.
+
+    Merging is table by table (values and lists are replaced, tables merged), so a file or an override states
+    only what changes. ``overrides`` maps a policy key to its value, either dotted
+    (``{"equipment.capitalization_threshold": 2500}``) or as nested tables (``{"equipment": {...}}``), as in
+    the ``policy_overrides`` setting. Loaded once per file version (an edited file is read again).
     """
-    if path is None:
-        return _load(None)
-    resolved = Path(path).resolve()
-    try:
-        st = resolved.stat()
-        stamp = (st.st_mtime_ns, st.st_size)
-    except OSError:
-        stamp = (0, 0)  # _load reports the unreadable file
-    return _load(resolved, stamp)
+    return load_policy_layers([path] if path is not None else [], overrides)
+
+
+def load_policy_layers(files: Sequence[Path], overrides: Mapping[str, Any] | None = None) -> Policy:
+    """The bundled policy with each of ``files`` merged over it in order, then ``overrides``."""
+    layers = [_file_layer(f) for f in files]
+    if overrides:
+        layers.append(_overrides_layer(overrides))
+    return _load(tuple(layers))
+
+
+def policy_layers(
+    policy_file: Path | None = None,
+    pulled_policy_path: Path | None = None,
+    extra_file: Path | None = None,
+) -> list[Path]:
+    """The policy files to merge over the bundled pack, in order (see :func:`policy_for`)."""
+    files: list[Path] = []
+    if pulled_policy_path is not None and Path(pulled_policy_path).is_file():
+        bundled = load_policy_layers([])
+        try:
+            pulled = load_policy_layers([pulled_policy_path])
+        except ConfigError:
+            pulled = None  # an unloadable pulled pack is ignored: the bundled one stays in force
+        if pulled is not None and is_newer_version(pulled.version, bundled.version):
+            files.append(Path(pulled_policy_path))
+    if policy_file is not None:
+        files.append(Path(policy_file))
+    if extra_file is not None:
+        files.append(Path(extra_file))
+    return files
+
+
+def policy_for(
+    settings: Any = None,
+    pulled_policy_path: Path | None = None,
+    *,
+    extra_file: Path | None = None,
+) -> Policy:
+    """The policy in force for these settings: the one helper the CLI, the workspace and the GUI use.
+
+    Layers, each merged over the previous one:
+
+    1. the bundled pack, or the portal's pulled pack (``pulled_policy_path``, e.g.
+       ``app.sync.reference.policy_file_for_validation()``) when its ``version`` is newer (an unreadable or
+       older pulled pack is ignored);
+    2. ``settings.policy_file``: the site's or user's institution policy file (settings precedence decides
+       which);
+    3. ``settings.policy_overrides``: individual values (dotted keys);
+    4. ``extra_file``: a file named for one run (``labsync validate --policy FILE``), on top of everything.
+
+    ``settings`` is an ``app.config.settings.Settings`` (or anything with ``policy_file`` and
+    ``policy_overrides``); None means no site/user layer.
+    """
+    policy_file = getattr(settings, "policy_file", None) if settings is not None else None
+    overrides = getattr(settings, "policy_overrides", None) if settings is not None else None
+    layers = [_file_layer(f) for f in policy_layers(policy_file, pulled_policy_path)]
+    if overrides:
+        layers.append(_overrides_layer(overrides))
+    if extra_file is not None:
+        layers.append(_file_layer(Path(extra_file)))
+    return _load(tuple(layers))

@@ -130,3 +130,56 @@ def test_mapping_option(tmp_path: Path) -> None:
     mapping = write(tmp_path / "m.json", json.dumps({"Thing": "chemical_name", "Where": "building"}))
     proc = labsync(str(data), "--mapping", str(mapping), "--format", "json")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+EQUIPMENT = "Asset Tag,Description,Acquisition Date,Unit Cost\nA1,Microscope,2025-01-10,3000\n"
+
+
+def _codes(proc: subprocess.CompletedProcess[str]) -> list[str]:
+    assert proc.returncode in (0, 1), proc.stderr
+    return [v["code"] for v in json.loads(proc.stdout)["violations"]]
+
+
+def test_policy_from_settings_then_policy_option_on_top(tmp_path: Path) -> None:
+    """The settings' policy_file and policy_overrides apply; --policy FILE is merged over them."""
+    home, site_dir = tmp_path / "home", tmp_path / "site"
+    (home / "config").mkdir(parents=True)
+    site_dir.mkdir()
+    data = write(tmp_path / "eq.csv", EQUIPMENT)
+    env = {"LABSYNC_HOME": str(home), "LABSYNC_SITE_CONFIG_DIR": str(site_dir)}
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "app.cli.main",
+                "validate",
+                str(data),
+                "--format",
+                "json",
+                "--as-of",
+                "2026-01-15",
+                *extra,
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8", **env},
+            timeout=120,
+            check=False,
+        )
+
+    assert "DEPRECIATION_MISSING" not in _codes(run())  # $3,000 is under the federal $10,000
+    policy_file = write(tmp_path / "campus.toml", '[equipment]\ncapitalization_level = "2500"\n')
+    config = home / "config" / "config.toml"
+    config.write_text(f"policy_file = {json.dumps(str(policy_file))}\n", encoding="utf-8")
+    assert "DEPRECIATION_MISSING" in _codes(run())  # the campus level from the settings' policy_file
+    config.write_text(
+        f"policy_file = {json.dumps(str(policy_file))}\n\n[policy_overrides]\n"
+        '"equipment.capitalization_level" = "3500"\n',
+        encoding="utf-8",
+    )
+    assert "DEPRECIATION_MISSING" not in _codes(run())  # the override raises it above $3,000
+    on_top = write(tmp_path / "run.toml", '[equipment]\ncapitalization_level = "1000"\n')
+    assert "DEPRECIATION_MISSING" in _codes(run("--policy", str(on_top)))  # --policy beats the settings

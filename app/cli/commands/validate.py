@@ -63,7 +63,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--mapping", metavar="FILE", help="JSON or TOML file mapping source header -> field")
     parser.add_argument(
-        "--policy", metavar="FILE", help="institution policy file merged over the bundled policy"
+        "--policy",
+        metavar="FILE",
+        help="policy file merged over the policy in force (bundled or pulled pack, then the settings' "
+        "policy_file and policy_overrides)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument(
@@ -110,13 +113,27 @@ class _Progress:
             self.stream.flush()
 
 
+def _policy(policy_file: str | None) -> Any:
+    """The policy in force (``app.validation.policy.policy_for``): the bundled or newer pulled portal pack,
+    the settings' ``policy_file`` and ``policy_overrides``, then ``--policy FILE`` on top."""
+    from app.config.settings import load_settings
+    from app.validation.policy import policy_for
+
+    try:
+        from app.sync.reference import policy_file_for_validation
+
+        pulled = policy_file_for_validation()
+    except ImportError:  # a build without the sync client
+        pulled = None
+    return policy_for(load_settings(), pulled, extra_file=Path(policy_file) if policy_file else None)
+
+
 def run(args: argparse.Namespace) -> int:
     from app.validation.engine import open_validation
-    from app.validation.policy import load_policy
 
     path = Path(args.file)
     as_of = _parse_as_of(args.as_of)
-    policy = load_policy(Path(args.policy)) if args.policy else load_policy()
+    policy = _policy(args.policy)
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     mapping = Path(args.mapping) if args.mapping else None
     out = sys.stdout
