@@ -424,17 +424,59 @@ ATTESTATION_TYPES = (
 STATEMENT_VERSION = "2025.1"
 
 
-class AttestationDialog(QDialog):
-    """A PI attestation: type, award, period, the statement's text and version; signed by the signed-in PI."""
+@dataclass(frozen=True)
+class Signer:
+    """Who signs an attestation: the portal identity confirmed at sign-in (``GET /v1/whoami``), or, offline
+    or never signed in, the operating-system user, recorded as such."""
 
-    def __init__(self, pi_name: str, pi_email: str | None, parent: QWidget | None = None) -> None:
+    name: str
+    source: str  # "portal" | "os"
+
+    @property
+    def signed_by(self) -> str:
+        """The value stored in the record: ``portal:<subject>`` or ``os:<user>`` (never ambiguous)."""
+        return f"{self.source}:{self.name}"
+
+    def describe(self) -> str:
+        if self.source == "portal":
+            return QCoreApplication.translate("AttestationDialog", "{0} (portal identity)").format(self.name)
+        return QCoreApplication.translate(
+            "AttestationDialog", "{0} (computer user: not signed in to the portal)"
+        ).format(self.name)
+
+
+def os_signer() -> Signer:
+    import getpass
+
+    try:
+        return Signer(getpass.getuser(), "os")
+    except Exception:  # no user name in the environment or the password database
+        return Signer("unknown", "os")
+
+
+class AttestationDialog(QDialog):
+    """A PI attestation: type, award, period, the statement's text and version; signed by the signed-in PI.
+
+    The record keeps the statement's text and version, who signed (portal identity, or the computer's user
+    when offline, labelled as such) and when (UTC), as data fields of the ``attestation`` record type.
+    """
+
+    def __init__(
+        self, signer: Signer | str, pi_email: str | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("PI Attestation"))
+        self.signer = signer if isinstance(signer, Signer) else Signer(signer, "portal")
         self.kind = QComboBox(self)
         self.kind.addItems(list(ATTESTATION_TYPES))
         self.kind.setAccessibleName(self.tr("Attestation type"))
+        self.pi = QLineEdit(self.signer.name, self)
+        self.pi.setAccessibleName(self.tr("PI name"))
+        self.email = QLineEdit(pi_email or "", self)
+        self.email.setAccessibleName(self.tr("PI e-mail"))
         self.award = QLineEdit(self)
         self.award.setAccessibleName(self.tr("Award number"))
+        self.award.setPlaceholderText(self.tr("e.g. R01GM123456"))
         today = dt.date.today()
         self.start = QDateEdit(QDate(today.year, 1, 1), self)
         self.end = QDateEdit(QDate(today.year, 6, 30), self)
@@ -445,16 +487,18 @@ class AttestationDialog(QDialog):
         self.statement = QPlainTextEdit(self)
         self.statement.setReadOnly(True)
         self.statement.setAccessibleName(self.tr("Statement"))
+        self.statement.setMaximumHeight(110)
         self.kind.currentTextChanged.connect(self._update_statement)
         self._update_statement(self.kind.currentText())
         self.agree = QCheckBox(self.tr("I attest that the statement above is true"), self)
-        self.identity = QLabel(
-            self.tr("Signing as {0}").format(f"{pi_name} <{pi_email}>" if pi_email else pi_name)
-        )
-        self.pi_name = pi_name
-        self.pi_email = pi_email
+        self.identity = QLabel(self)
+        self.identity.setWordWrap(True)
+        self.identity.setAccessibleName(self.tr("Signing identity"))
+        self.set_signer(self.signer)
         form = QFormLayout()
         form.addRow(self.tr("Type:"), self.kind)
+        form.addRow(self.tr("PI name:"), self.pi)
+        form.addRow(self.tr("PI e-mail:"), self.email)
         form.addRow(self.tr("Award:"), self.award)
         form.addRow(self.tr("Period start:"), self.start)
         form.addRow(self.tr("Period end:"), self.end)
@@ -470,6 +514,15 @@ class AttestationDialog(QDialog):
         layout.addWidget(self.agree)
         layout.addWidget(self.identity)
         layout.addWidget(buttons)
+        self.resize(560, 0)
+
+    def set_signer(self, signer: Signer) -> None:
+        """Who will sign (the portal may confirm the identity after the dialog opened)."""
+        if self.pi.text().strip() in {"", self.signer.name}:
+            self.pi.setText(signer.name)
+        self.signer = signer
+        self.identity.setText(self.tr("Signing as {0}").format(signer.describe()))
+        self.identity.setStyleSheet("" if signer.source == "portal" else "color: #8a5a00;")
 
     def _update_statement(self, kind: str) -> None:
         self.statement.setPlainText(
@@ -483,14 +536,15 @@ class AttestationDialog(QDialog):
         """The attestation as canonical field values (the record type ``attestation``)."""
         return {
             "attestation_type": self.kind.currentText(),
-            "pi_name": self.pi_name,
-            "pi_email": self.pi_email or "",
+            "pi_name": self.pi.text().strip() or self.signer.name,
+            "pi_email": self.email.text().strip(),
             "award_number": self.award.text().strip(),
             "period_start": self.start.date().toString("yyyy-MM-dd"),
             "period_end": self.end.date().toString("yyyy-MM-dd"),
             "attested": "yes" if self.agree.isChecked() else "no",
             "signature_date": dt.date.today().isoformat(),
+            "statement_text": self.statement.toPlainText(),
             "statement_version": STATEMENT_VERSION,
-            "statement": self.statement.toPlainText(),
+            "signed_by": self.signer.signed_by,
             "signed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
@@ -54,8 +53,10 @@ from app.gui.dialogs import (
     MappingDialog,
     SettingRow,
     SettingsDialog,
+    Signer,
     SubmitChoice,
     ask_submit,
+    os_signer,
 )
 from app.gui.editing import CellEdit, EditController
 from app.gui.errors import show_error
@@ -73,6 +74,17 @@ log = logging.getLogger(__name__)
 
 OPENABLE = "*.xlsx *.xlsm *.csv *.tsv *.txt"
 ASYNC_IDS_ABOVE = 100_000  # batches larger than this read their row ids off the GUI thread
+
+
+def _attestation_fields() -> set[str]:
+    """Canonical fields of the ``attestation`` record type in the data dictionary."""
+    try:
+        from app.validation.dictionary import load_dictionary
+
+        return {f.name for f in load_dictionary().record_type("attestation").fields}
+    except Exception:  # the dictionary is the validation package's; the base columns always import
+        log.debug("attestation fields unknown", exc_info=True)
+        return set()
 
 
 def _finds_rows_by_code(reader: Any) -> bool:
@@ -1294,29 +1306,50 @@ class MainWindow(QMainWindow):
             self.sync.reload_settings()
         return dialog
 
-    def attest(self) -> None:
-        identity = self.sync.identity or os.environ.get("USER") or "PI"
-        dialog = AttestationDialog(identity, None, self)
-        if dialog.exec() == AttestationDialog.DialogCode.Accepted:
-            self.save_attestation(dialog.record())
+    def attest(self) -> AttestationDialog:
+        """The attestation form, signed as the portal identity (confirmed with the portal when it is not known
+        yet) or, offline, as the computer's user, said plainly in the form."""
+        known = self.sync.portal_identity
+        dialog = AttestationDialog(Signer(known, "portal") if known else os_signer(), None, self)
+        if not known and self.sync.configured:
+
+            def confirmed(who: str | None) -> None:
+                from shiboken6 import isValid
+
+                if who and isValid(dialog) and dialog.isVisible():
+                    dialog.set_signer(Signer(who, "portal"))
+
+            self.sync.confirm_identity(confirmed)
+        dialog.accepted.connect(lambda: self.save_attestation(dialog.record()))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def save_attestation(self, record: dict[str, str]) -> None:
         """Store a signed attestation as a one-record ``attestation`` batch: validated, audited, submittable.
 
-        The statement's text and version and the signing time travel in the batch label until the data
-        dictionary has fields for them.
+        The statement's text and version, the signer and the signing time are fields of the record when the
+        data dictionary has them (``statement_text``, ``statement_version``, ``signed_by``, ``signed_at``);
+        with an older dictionary they are kept in the batch label instead.
         """
-        from app.gui.reports import write_attestation_csv
+        from app.gui.reports import attestation_columns, write_attestation_csv
         from app.paths import current_paths, ensure_private_dir
 
+        columns = attestation_columns(_attestation_fields())
+        as_fields = {name for name, _title in columns}
         folder = ensure_private_dir(current_paths().data_dir / "attestations")
-        path = write_attestation_csv(folder, record)
-        label = (
-            f"attestation v{record['statement_version']} signed {record['signed_at']} by {record['pi_name']}"
-        )
+        path = write_attestation_csv(folder, record, columns)
+        mapping = {title: name for name, title in columns}
+        if {"statement_text", "statement_version", "signed_by", "signed_at"} <= as_fields:
+            label = f"attestation signed by {record['signed_by']}"
+        else:
+            label = (
+                f"attestation v{record['statement_version']} signed {record['signed_at']} "
+                f"by {record['signed_by']}"
+            )
 
         def job(ws: Any, _ctx: Any) -> Any:
-            return ws.import_file(path, record_type="attestation", label=label)
+            return ws.import_file(path, record_type="attestation", mapping=mapping, label=label)
 
         def done(summary: Any) -> None:
             self.refresh_batches(select=summary.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +109,25 @@ ATTESTATION_COLUMNS = (
 )
 
 
-def write_attestation_csv(folder: Path, record: dict[str, str]) -> Path:
+# the signature's evidence: data fields of the attestation record type (when the data dictionary has them)
+ATTESTATION_SIGNATURE_COLUMNS = (
+    ("statement_text", "Statement Text"),
+    ("statement_version", "Statement Version"),
+    ("signed_by", "Signed By"),
+    ("signed_at", "Signed At"),
+)
+
+
+def attestation_columns(known_fields: Iterable[str]) -> list[tuple[str, str]]:
+    """(field, column title) written for a signed attestation: the base columns, plus the signature's
+    columns the data dictionary knows."""
+    known = set(known_fields)
+    return [*ATTESTATION_COLUMNS, *((n, t) for n, t in ATTESTATION_SIGNATURE_COLUMNS if n in known)]
+
+
+def write_attestation_csv(
+    folder: Path, record: dict[str, str], columns: Sequence[tuple[str, str]] = ATTESTATION_COLUMNS
+) -> Path:
     """One signed attestation as a CSV the importer reads like any attestation spreadsheet."""
     import csv
     import datetime as dt
@@ -118,6 +136,6 @@ def write_attestation_csv(folder: Path, record: dict[str, str]) -> Path:
     path = folder / f"attestation-{_safe_name(record.get('pi_name', 'PI'))}-{stamp}.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow([title for _name, title in ATTESTATION_COLUMNS])
-        writer.writerow([_neutral(record.get(name, "")) for name, _title in ATTESTATION_COLUMNS])
+        writer.writerow([title for _name, title in columns])
+        writer.writerow([_neutral(record.get(name, "")) for name, _title in columns])
     return path

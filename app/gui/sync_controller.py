@@ -46,7 +46,8 @@ class SyncController(QObject):
         self._job: JobHandle | None = None
         self._again = False
         self.status = SyncStatus("idle")
-        self.identity: str | None = None
+        self.identity: str | None = None  # the configured client, or the portal identity once confirmed
+        self.portal_identity: str | None = None  # the subject the portal confirmed (sign-in, whoami)
         self.last_report: Any = None
         self._was_stopped = False
         self.timer = QTimer(self)
@@ -242,6 +243,7 @@ class SyncController(QObject):
 
         def done(who: str | None) -> None:
             self.identity = who
+            self.portal_identity = who
             self._client_key = None  # the next sync builds its client with the new tokens
 
             def tell(ws: Any, _ctx: JobContext) -> None:
@@ -270,6 +272,35 @@ class SyncController(QObject):
             ),
         )
         self.identity = None
+        self.portal_identity = None
+
+    def confirm_identity(self, on_done: Callable[[str | None], None]) -> None:
+        """Ask the portal who we are (``GET /v1/whoami`` with the stored tokens); ``on_done(subject)``, or
+        ``on_done(None)`` when the portal cannot be reached or the tokens are not valid (offline)."""
+        if not self.configured:
+            on_done(None)
+            return
+
+        def job(ws: Any, _ctx: JobContext) -> str | None:
+            from app.sync import wire
+
+            response = self._client_for(ws).get_json(wire.WHOAMI_PATH)
+            data = response.json() if response.status_code == 200 else {}
+            who = data.get("subject") if isinstance(data, dict) else None
+            if who:
+                ws.set_portal_identity(str(who))
+            return str(who) if who else None
+
+        def done(who: str | None) -> None:
+            if who:
+                self.portal_identity = who
+            on_done(who)
+
+        def failed(exc: BaseException) -> None:
+            log.info("portal identity not confirmed: %s", exc)
+            on_done(None)
+
+        self.service.write("who am i", job, done, failed)
 
     def stop(self) -> None:
         self.timer.stop()

@@ -226,3 +226,48 @@ def test_passphrase_is_asked_in_a_dialog_not_on_a_terminal(
     opener = launch.open_workspace_interactively()  # a wrong passphrase, then the right one
     assert len(asked) == 4
     opener().close()
+
+
+def test_attestation_records_statement_signer_and_time_as_data(qtbot: Any, window: Any) -> None:
+    from app.gui.dialogs import AttestationDialog, Signer, os_signer
+    from app.gui.main_window import _attestation_fields
+
+    offline = os_signer()
+    dialog = AttestationDialog(offline, "pi@example.edu", window)
+    assert "not signed in to the portal" in dialog.identity.text()  # said plainly, not passed off as a PI login
+    dialog.set_signer(Signer("pi-nguyen", "portal"))  # the portal confirmed who we are meanwhile
+    assert "portal identity" in dialog.identity.text()
+    assert dialog.pi.text() == "pi-nguyen"
+    dialog.agree.setChecked(True)
+    record = dialog.record()
+    assert record["signed_by"] == "portal:pi-nguyen"
+    assert record["statement_text"].startswith("I certify")
+    assert record["statement_version"]
+    assert record["signed_at"].endswith("+00:00")
+    with qtbot.waitSignal(window.import_finished, timeout=30_000) as blocker:
+        window.save_attestation(record)
+    summary = blocker.args[0]
+    stored = window.service.reader.rows_by_id(window.service.reader.row_ids(summary.id))[0]
+    fields = _attestation_fields()
+    if {"statement_text", "statement_version", "signed_by", "signed_at"} <= fields:
+        from app.gui.rows import row_raw_of
+
+        raw = row_raw_of(stored)
+        assert raw["statement_text"] == record["statement_text"]
+        assert raw["statement_version"] == record["statement_version"]
+        assert raw["signed_by"] == "portal:pi-nguyen"
+        assert raw["signed_at"]
+        assert record["statement_text"] not in summary.label
+    else:  # an older data dictionary: the evidence travels in the batch label
+        assert record["statement_version"] in summary.label
+        assert "portal:pi-nguyen" in summary.label
+
+
+def test_attest_offline_signs_as_the_computer_user(qtbot: Any, window: Any) -> None:
+    assert not window.sync.configured
+    dialog = window.attest()
+    try:
+        assert dialog.signer.source == "os"
+        assert "computer user" in dialog.identity.text()
+    finally:
+        dialog.reject()
