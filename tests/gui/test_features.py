@@ -234,7 +234,7 @@ def test_attestation_records_statement_signer_and_time_as_data(qtbot: Any, windo
 
     offline = os_signer()
     dialog = AttestationDialog(offline, "pi@example.edu", window)
-    assert "not signed in to the portal" in dialog.identity.text()  # said plainly, not passed off as a PI login
+    assert "not signed in to the portal" in dialog.identity.text()  # said plainly, not passed off as a login
     dialog.set_signer(Signer("pi-nguyen", "portal"))  # the portal confirmed who we are meanwhile
     assert "portal identity" in dialog.identity.text()
     assert dialog.pi.text() == "pi-nguyen"
