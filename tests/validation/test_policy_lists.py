@@ -112,3 +112,41 @@ def test_rcra_lists_are_complete_beyond_the_corpus() -> None:
 def test_epa_location_codes_cover_the_corpus(corpora: Path) -> None:
     data = json.loads((corpora / "rcra-waste-codes" / "haztrak_rcra_state_codes.json").read_text("utf-8"))
     assert {s["code"] for s in data["states"]} <= load_policy().waste.epa_id_location_codes
+
+
+# EPA, "Hazardous Waste Listings: A User-Friendly Reference Document" (September 2012), table of contents of
+# the 40 CFR 261.32 chapter: every K number, grouped by industry, as printed there.
+_EPA_2012_K_GROUPS = {
+    "wood preservation": ["K001"],
+    "inorganic pigments": ["K002-K008"],
+    "organic chemicals": [
+        "K009-K011", "K013-K030", "K083", "K085", "K093-K096", "K103-K105", "K107-K118", "K136",
+        "K149-K151", "K156-K159", "K161", "K174-K175", "K181",
+    ],
+    "inorganic chemicals": ["K071", "K073", "K106", "K176-K178"],
+    "pesticides": ["K031-K043", "K097-K099", "K123-K126", "K131-K132"],
+    "explosives": ["K044-K047"],
+    "petroleum refining": ["K048-K052", "K169-K172"],
+    "iron and steel": ["K061", "K062"],
+    "primary aluminum": ["K088"],
+    "secondary lead": ["K069", "K100"],
+    "veterinary pharmaceuticals": ["K084", "K101-K102"],
+    "ink formulation": ["K086"],
+    "coking": ["K060", "K141-K145", "K147-K148"],
+}  # fmt: skip
+
+
+def test_k_list_matches_epa_listings_reference() -> None:
+    """The whole K list equals EPA's 2012 listing reference, plus K087 (coking decanter tank tar sludge,
+    listed in 40 CFR 261.32 but missing from that table of contents)."""
+    expected = expand_codes([c for group in _EPA_2012_K_GROUPS.values() for c in group]) | {"K087"}
+    assert load_policy().rcra.k_codes == expected, sorted(load_policy().rcra.k_codes ^ expected)
+
+
+def test_p_and_u_spot_checks_from_public_sources() -> None:
+    """P/U codes named in public EPA material (the full 40 CFR 261.33 tables could not be checked)."""
+    rcra = load_policy().rcra
+    # EPA delisting rule FR Doc 2022-15009: U019 (benzene), U220 (toluene)
+    # haztrak RCRAInfo seed (shared corpus): P001-P049 and U001-U025, see test_rcra_lists_cover_the_corpus
+    for code in ("U019", "U220"):
+        assert code in rcra.u_codes, code
