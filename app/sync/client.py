@@ -5,8 +5,11 @@ Exactly-once rests on three things:
 1. Every record carries its own idempotency key, computed once when it entered the outbox; the portal stores a
    record under that key at most once and answers ``duplicate`` when it already has it.
 2. Every batch request carries an ``Idempotency-Key`` chosen *before* the first byte is sent and persisted
-   with ``workspace.begin_send`` (entries move to SENDING in the same transaction). Every retry of the
-   batch -- in this run, or after a crash through ``workspace.open_sends()`` -- sends the same key and body.
+   with ``workspace.begin_send`` (entries move to SENDING in the same transaction, with the request's members
+   and lab, so its body can be rebuilt byte for byte). Every retry of the batch sends the same key and body:
+   in this run (each retry audited by ``workspace.record_retry``), after a crash (``open_sends``), and when a
+   batch that could not go was parked in RETRY_WAIT (``waiting_sends``), in a later run or after a restart;
+   ``workspace.resume_send`` audits those retries before their first byte.
 3. Outcomes are stored with ``workspace.record_results`` in one transaction with their audit entries, and only
    after the portal answered. A crash between the portal's commit and that transaction leaves the entries in
    SENDING; the next run resends the same request and gets the stored response (or ``duplicate``).
@@ -55,10 +58,10 @@ from app.sync.store import (
     QUEUED_STATES,
     REJECTED,
     RETRY_WAIT,
-    Outcome,
+    OutboxEntry,
+    RecordOutcome,
     SyncStore,
     portal_violation,
-    to_workspace,
 )
 from app.sync.tls import TLSConfig, build_ssl_context, check_portal_url, raise_if_tls_failure
 
@@ -122,6 +125,10 @@ class _Sent:
     reason: str = ""
     requests: int = 0
     retries: int = 0
+
+
+#: A group to send: its request key, its members (ordered by id) and the lab sent with records naming none.
+_Group = tuple[str, list[OutboxEntry], str | None]
 
 
 class _GiveUp(Exception):
@@ -217,7 +224,7 @@ class SyncClient:
 
     def queued(self) -> int:
         counts = self.workspace.outbox_counts()
-        return sum(n for state, n in counts.items() if str(getattr(state, "value", state)) in QUEUED_STATES)
+        return sum(n for state, n in counts.items() if state in QUEUED_STATES)
 
     def sync_once(
         self, progress: Progress | None = None, *, stop: threading.Event | None = None
@@ -238,7 +245,7 @@ class SyncClient:
         if progress is not None:
             progress(0, total)
         try:
-            self._pipeline(self._batches(report), report, advance, stop)
+            self._pipeline(self._batches(report, self.lab()), report, advance, stop)
         except _GiveUp as exc:
             report.reason = str(exc)
         report.circuit_open = self.breaker.state is not BreakerState.CLOSED
@@ -248,36 +255,54 @@ class SyncClient:
         report.elapsed = time.monotonic() - started
         return report
 
-    def _batches(self, report: SyncReport) -> Iterator[tuple[str, list[Any]]]:
-        """Sends left open by an earlier run first (under their own request keys), then what is due, each
-        group's new request key persisted by ``begin_send`` before it is handed out. Lazy: the next group is
-        chosen only when the pipeline has room for it."""
+    def _batches(self, report: SyncReport, lab: str | None) -> Iterator[_Group]:
+        """The groups to send, each under its persisted request key: sends left open by a crash first, then
+        requests parked in RETRY_WAIT that are due again (same key, same members, same lab: the same body),
+        then new requests for what is due (``begin_send`` persists each new key before it is handed out).
+        Lazy: the next group is chosen only when the pipeline has room for it."""
         for attempt in list(self.workspace.open_sends()):
-            entries = self._attempt_entries(attempt)
-            if entries:
-                report.resumed += len(entries)
-                log.info(
-                    "resuming an interrupted send of %d records (request %s)",
-                    len(entries),
-                    attempt.request_key,
-                )
-                yield str(attempt.request_key), entries
+            resumed = self.workspace.resume_send(attempt.request_key, "resumed after an interrupted run")
+            report.resumed += len(resumed.entries)
+            log.info(
+                "resuming an interrupted send of %d records (request %s)",
+                len(resumed.entries),
+                resumed.request_key,
+            )
+            yield resumed.request_key, list(resumed.entries), resumed.lab if resumed.lab is not None else lab
+        while True:
+            parked = list(self.workspace.waiting_sends(self._now(), limit=1))
+            if not parked:
+                break
+            waiting = parked[0]
+            errors = sorted({e.last_error for e in waiting.entries if e.last_error})
+            reason = "due again" + (f" after: {', '.join(errors)[:150]}" if errors else "")
+            resumed = self.workspace.resume_send(waiting.request_key, reason)
+            report.resumed += len(resumed.entries)
+            yield resumed.request_key, list(resumed.entries), resumed.lab if resumed.lab is not None else lab
         while True:
             due = list(self.workspace.due_outbox(self.batch_size, self._now()))
             if not due:
                 return
             key = new_request_key()
-            self.workspace.begin_send([int(e.id) for e in due], key)  # persisted before the first byte
-            yield key, due
+            self.workspace.begin_send([e.id for e in due], key, lab=lab)  # persisted before the first byte
+            yield key, due, lab
 
-    def resend(self, batches: Iterable[tuple[str, Sequence[Any]]]) -> SyncReport:
+    def resend(self, batches: Iterable[tuple[str, Sequence[OutboxEntry]]]) -> SyncReport:
         """Send groups again under their ORIGINAL request keys, exactly as crash recovery does: the portal
         answers its stored response; outcomes of entries still SENDING are stored, resolved ones are only
-        counted. (The benchmark's "full replay"; also useful to re-confirm a batch by hand.)"""
+        counted. Each resend is audited as a retry. (The benchmark's "full replay"; also useful to
+        re-confirm a batch by hand.)"""
         started = time.monotonic()
         report = SyncReport()
+        lab = self.lab()
+
+        def groups() -> Iterator[_Group]:
+            for key, entries in batches:
+                self.workspace.record_retry(str(key), 0, "replay of an earlier request")
+                yield str(key), list(entries), lab
+
         try:
-            self._pipeline(((str(k), list(v)) for k, v in batches), report, lambda n: None, None)
+            self._pipeline(groups(), report, lambda n: None, None)
         except _GiveUp as exc:
             report.reason = str(exc)
         report.elapsed = time.monotonic() - started
@@ -285,7 +310,7 @@ class SyncClient:
 
     def _pipeline(
         self,
-        batches: Iterator[tuple[str, list[Any]]],
+        batches: Iterator[_Group],
         report: SyncReport,
         advance: Callable[[int], None],
         stop: threading.Event | None,
@@ -297,8 +322,7 @@ class SyncClient:
         (``_send``). Every group still has its key persisted before its first byte and its outcome stored only
         after the portal answered, so a crash at any point is recovered by ``open_sends`` as before."""
         depth = max(1, self.settings.pipeline_depth)
-        lab = self.lab()
-        inflight: deque[tuple[str, list[Any], Future[_Sent]]] = deque()
+        inflight: deque[tuple[str, list[OutboxEntry], Future[_Sent]]] = deque()
 
         def settle_oldest() -> None:
             key, entries, future = inflight.popleft()
@@ -313,7 +337,7 @@ class SyncClient:
                     group = next(batches, None)
                     if group is None:
                         break
-                    key, entries = group
+                    key, entries, lab = group
                     body = wire.batch_body(entries, lab)
                     inflight.append((key, entries, sender.submit(self._send, key, body)))
                 while inflight:
@@ -324,17 +348,7 @@ class SyncClient:
                         settle_oldest()
                 raise
 
-    def _attempt_entries(self, attempt: Any) -> list[Any]:
-        entries = getattr(attempt, "entries", None)
-        if entries is not None:
-            return list(entries)
-        ids = {int(i) for i in getattr(attempt, "entry_ids", ())}
-        outbox = getattr(self.workspace, "outbox", None)
-        if not ids or outbox is None:
-            return []
-        return [e for e in outbox() if int(e.id) in ids]
-
-    def _deliver(self, key: str, entries: Sequence[Any], report: SyncReport) -> int:
+    def _deliver(self, key: str, entries: Sequence[OutboxEntry], report: SyncReport) -> int:
         """Send one batch under ``key`` until the portal answers, and store the outcome. Returns the number of
         entries settled; raises ``_GiveUp`` (after parking the entries) when the portal cannot be reached."""
         body = wire.batch_body(entries, self.lab())
@@ -400,6 +414,7 @@ class SyncClient:
                         attempt += 1
                         sent.retries += 1
                         self._sleep(self._delay(0, retry_after))
+                        self._audit_retry(key, sent.requests + 1, failure)
                         continue
                 elif 400 <= status < 500:
                     sent.kind, sent.status, sent.data = "reject_all", status, data
@@ -418,6 +433,11 @@ class SyncClient:
                 return sent
             sent.retries += 1
             self._sleep(self._delay(attempt - 1, retry_after))
+            self._audit_retry(key, sent.requests + 1, failure)
+
+    def _audit_retry(self, key: str, attempt: int, reason: str) -> None:
+        """Audit the retry about to be sent (same key, same body): its number and why (no secrets)."""
+        self.workspace.record_retry(key, attempt, reason)
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         return backoff_delay(
@@ -428,7 +448,7 @@ class SyncClient:
             retry_after=retry_after,
         )
 
-    def _apply(self, key: str, entries: Sequence[Any], sent: _Sent, report: SyncReport) -> int:
+    def _apply(self, key: str, entries: Sequence[OutboxEntry], sent: _Sent, report: SyncReport) -> int:
         """The workspace half of a delivery: store what the portal said (or park the entries)."""
         report.requests += sent.requests
         report.retries += sent.retries
@@ -437,14 +457,16 @@ class SyncClient:
             return self._settle(key, entries, sent.response, report)
         if sent.kind == "too_large":
             self.batch_size = max(1, len(entries) // 2)
-            self._park(key, entries, 0.0, "batch too large", report, now=True)
+            self._park(key, entries, 0.0, "batch too large", report, now=True, detach=True)
             return len(entries)
         if sent.kind == "reject_all":
             return self._reject_all(key, entries, sent.status, sent.data, report)
         self._park(key, entries, sent.delay, sent.why, report)
         raise _GiveUp(sent.reason)
 
-    def _settle(self, key: str, entries: Sequence[Any], response: httpx.Response, report: SyncReport) -> int:
+    def _settle(
+        self, key: str, entries: Sequence[OutboxEntry], response: httpx.Response, report: SyncReport
+    ) -> int:
         data = _json_or_none(response)
         if data is None:
             raise ProtocolError("the portal's batch answer is not JSON")
@@ -452,7 +474,7 @@ class SyncClient:
             report.replayed += 1
         # Entries this client already knows to be resolved (a replay of acknowledged records) are only
         # counted: the workspace would ignore their outcomes anyway.
-        resolved = {int(e.id) for e in entries if _state_of(e) in ("ACKED", "REJECTED")}
+        resolved = {e.id for e in entries if e.state in (ACKED, REJECTED)}
         if len(resolved) == len(entries) and isinstance(data, dict) and isinstance(data.get("results"), list):
             for item in data["results"]:
                 status = item.get("status") if isinstance(item, dict) else None
@@ -465,23 +487,22 @@ class SyncClient:
                 elif status == "rejected":
                     report.rejected += 1
             return len(entries)
-        by_key = wire.parse_batch_response(data, [str(e.idempotency_key) for e in entries])
-        outcomes: list[Outcome] = []
+        by_key = wire.parse_batch_response(data, [e.idempotency_key for e in entries])
+        outcomes: list[RecordOutcome] = []
         retry_at = self._now() + timedelta(seconds=self.settings.backoff_base)
         # Only rejections carry violations back to their rows; warnings on accepted records (e.g.
         # LOCATION_UNKNOWN) are the portal's reviewers' business and the workspace does not keep them.
-        rows = self._row_numbers([e for e in entries if by_key[str(e.idempotency_key)].status == "rejected"])
+        rows = self._row_numbers([e for e in entries if by_key[e.idempotency_key].status == "rejected"])
         for entry in entries:
-            result = by_key[str(entry.idempotency_key)]
+            result = by_key[entry.idempotency_key]
             if result.status in ("accepted", "duplicate"):
                 outcomes.append(
-                    Outcome(
-                        int(entry.id),
-                        str(entry.idempotency_key),
+                    RecordOutcome(
+                        entry.id,
                         ACKED,
-                        result.status,
-                        [],
                         record_id=result.record_id,
+                        idempotency_key=entry.idempotency_key,
+                        portal_status=result.status,
                         payload_hash=result.payload_hash,
                     )
                 )
@@ -491,54 +512,43 @@ class SyncClient:
                 else:
                     report.duplicates += 1
             elif result.status == "rejected":
-                row = rows.get(int(entry.id))
+                row = rows.get(entry.id)
                 violations = [portal_violation(v, row) for v in result.violations if isinstance(v, dict)]
                 outcomes.append(
-                    Outcome(
-                        int(entry.id),
-                        str(entry.idempotency_key),
+                    RecordOutcome(
+                        entry.id,
                         REJECTED,
-                        "rejected",
-                        violations,
+                        violations=violations,
+                        idempotency_key=entry.idempotency_key,
+                        portal_status="rejected",
                         payload_hash=result.payload_hash,
                     )
                 )
                 report.rejected += 1
-                report.rejections[int(entry.id)] = [v.code for v in violations]
-            else:  # the portal did not answer for this record: resend later (its own key dedupes)
+                report.rejections[entry.id] = [v.code for v in violations]
+            else:  # the portal's answer has no result for it: a new request later (its own key dedupes)
                 outcomes.append(
-                    Outcome(
-                        int(entry.id),
-                        str(entry.idempotency_key),
+                    RecordOutcome(
+                        entry.id,
                         RETRY_WAIT,
-                        None,
                         next_attempt_at=retry_at,
                         error="no result for this record",
+                        idempotency_key=entry.idempotency_key,
+                        detach=True,
                     )
                 )
                 report.deferred += 1
-        fresh = [to_workspace(o) for o in outcomes if o.entry_id not in resolved]
+        fresh = [o for o in outcomes if o.entry_id not in resolved]
         if fresh:
             self.workspace.record_results(key, fresh)
         return len(entries)
 
-    def _row_numbers(self, entries: Sequence[Any]) -> dict[int, int]:
+    def _row_numbers(self, entries: Sequence[OutboxEntry]) -> dict[int, int]:
         """Entry id -> the row number the user sees (for placing the portal's violations)."""
-        found: dict[int, int] = {}
-        need: dict[int, int] = {}
-        for entry in entries:
-            row = _row_of(entry)
-            if row is not None:
-                found[int(entry.id)] = row
-            elif isinstance(getattr(entry, "row_id", None), int):
-                need[int(entry.row_id)] = int(entry.id)
-        rows_by_id = getattr(self.workspace, "rows_by_id", None)
-        if need and rows_by_id is not None:
-            for stored in rows_by_id(list(need)):
-                number = getattr(stored, "row_no", getattr(stored, "row", None))
-                if isinstance(number, int):
-                    found[need[int(stored.id)]] = number
-        return found
+        by_row = {e.row_id: e.id for e in entries}
+        if not by_row:
+            return {}
+        return {by_row[stored.id]: stored.row_no for stored in self.workspace.rows_by_id(list(by_row))}
 
     def lab(self) -> str | None:
         """The lab sent with records whose payload names none: the configured lab, else the identity's only
@@ -558,7 +568,7 @@ class SyncClient:
         return self._lab or None
 
     def _reject_all(
-        self, key: str, entries: Sequence[Any], status: int, data: Any, report: SyncReport
+        self, key: str, entries: Sequence[OutboxEntry], status: int, data: Any, report: SyncReport
     ) -> int:
         """A 4xx body error (stored by the portal as this key's outcome): the rows go back to quarantine."""
         code = wire.problem_code(data) or f"http-{status}"
@@ -570,9 +580,9 @@ class SyncClient:
                 parts = pointer.strip("/").split("/")
                 if len(parts) >= 2 and parts[0] == "records" and parts[1].isdigit():
                     per_index.setdefault(int(parts[1]), []).append(f"{pointer}: {err.get('message', '')}")
-        ordered = sorted(entries, key=lambda e: int(e.id))
+        ordered = sorted(entries, key=lambda e: e.id)
         rows = self._row_numbers(ordered)
-        outcomes = []
+        outcomes: list[RecordOutcome] = []
         for index, entry in enumerate(ordered):
             message = (
                 "; ".join(per_index.get(index, [])) or detail or f"the portal refused the batch ({status})"
@@ -585,32 +595,48 @@ class SyncClient:
                     "severity": "error",
                     "message": message[:500],
                 },
-                rows.get(int(entry.id)),
+                rows.get(entry.id),
             )
             outcomes.append(
-                Outcome(int(entry.id), str(entry.idempotency_key), REJECTED, "rejected", [violation])
+                RecordOutcome(
+                    entry.id,
+                    REJECTED,
+                    violations=[violation],
+                    idempotency_key=entry.idempotency_key,
+                    portal_status="rejected",
+                )
             )
             report.rejected += 1
-            report.rejections[int(entry.id)] = [violation.code]
-        self.workspace.record_results(key, [to_workspace(o) for o in outcomes])
+            report.rejections[entry.id] = [violation.code]
+        self.workspace.record_results(key, outcomes)
         return len(entries)
 
     def _park(
         self,
         key: str,
-        entries: Sequence[Any],
+        entries: Sequence[OutboxEntry],
         delay: float,
         why: str,
         report: SyncReport,
         *,
         now: bool = False,
+        detach: bool = False,
     ) -> None:
+        """The batch could not go: it waits in RETRY_WAIT, parked in its request (resent later under the same
+        key with the same body) unless ``detach`` (its members go out later in new requests)."""
         when = self._now() + timedelta(seconds=0.0 if now else delay)
         outcomes = [
-            Outcome(int(e.id), str(e.idempotency_key), RETRY_WAIT, None, next_attempt_at=when, error=why)
+            RecordOutcome(
+                e.id,
+                RETRY_WAIT,
+                next_attempt_at=when,
+                error=why,
+                idempotency_key=e.idempotency_key,
+                detach=detach,
+            )
             for e in entries
         ]
-        self.workspace.record_results(key, [to_workspace(o) for o in outcomes])
+        self.workspace.record_results(key, outcomes)
         report.deferred += len(entries)
 
     # ------------------------------------------------------------------------------------------ watch
@@ -731,19 +757,6 @@ def _json_or_none(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return None
-
-
-def _state_of(entry: Any) -> str:
-    state = getattr(entry, "state", "")
-    return str(getattr(state, "value", state))
-
-
-def _row_of(entry: Any) -> int | None:
-    for name in ("row", "row_number", "source_row"):
-        value = getattr(entry, name, None)
-        if isinstance(value, int):
-            return value
-    return None
 
 
 def check_configured(settings: SyncSettings) -> None:

@@ -1,8 +1,10 @@
-"""The sync client's settings, read from ``app.config.settings`` when present, with the environment on top.
+"""The sync client's settings, from ``app.config.settings.load_settings`` (the one place that applies the
+precedence built-in < site < user < environment < command line, and the site file's locks).
 
-``LABSYNC_PORTAL_URL``, ``LABSYNC_CLIENT_ID``, ``LABSYNC_CLIENT_SECRET`` and ``LABSYNC_CA_BUNDLE`` come from
-the environment above the configuration files (the automation contract). The client secret is taken from the
-environment or the OS keyring only, never from a configuration file.
+``LABSYNC_PORTAL_URL``, ``LABSYNC_CLIENT_ID``, ``LABSYNC_CA_BUNDLE`` and ``LABSYNC_LAB`` are settings like any
+other: ``load_settings`` applies them above the configuration files, unless the site file locks the key (then
+the variable is ignored with a notice). Only ``LABSYNC_CLIENT_SECRET`` is read here: a secret, never a setting
+in a file (else the OS keyring, see ``app.sync.auth``).
 """
 
 from __future__ import annotations
@@ -65,42 +67,42 @@ class SyncSettings:
         return self.client_id
 
 
-_SETTING_NAMES = {f.name for f in fields(SyncSettings)} - {"client_secret"}
+#: SyncSettings field <- app.config Settings field.
+_FROM_CONFIG = {
+    "portal_url": "portal_url",
+    "client_id": "oauth_client_id",
+    "lab": "lab",
+    "ca_bundle": "ca_bundle",
+    "client_cert": "client_cert",
+    "client_key": "client_key",
+    "proxy": "proxy",
+    "min_tls_version": "tls_min_version",
+    "allow_insecure_http": "allow_insecure_http",
+    "timeout": "request_timeout_seconds",
+    "batch_size": "batch_size",
+    "watch_interval": "sync_interval_seconds",
+}
 
 
-def _from_app_settings(obj: Any) -> dict[str, Any]:
-    """Our keys from the application's settings object (flat ``portal_url`` or nested ``sync.portal_url``)."""
+def from_app_settings(app_settings: Any) -> dict[str, Any]:
+    """Our values from ``app.config.settings.Settings`` (None values left out)."""
     found: dict[str, Any] = {}
-    for holder in (obj, getattr(obj, "sync", None), getattr(obj, "portal", None)):
-        if holder is None:
-            continue
-        for name in _SETTING_NAMES:
-            for attr in (name, name.removeprefix("portal_")):
-                value = getattr(holder, attr, None)
-                if value is not None and not callable(value) and name not in found:
-                    found[name] = value
+    for ours, theirs in _FROM_CONFIG.items():
+        value = getattr(app_settings, theirs, None)
+        if value is not None:
+            found[ours] = value
     return found
 
 
-def load_sync_settings(overrides: dict[str, Any] | None = None) -> SyncSettings:
-    values: dict[str, Any] = {}
-    try:
-        from app.config.settings import load_settings  # written by the config engineer
-    except ImportError:
-        pass
-    else:
-        values.update(_from_app_settings(load_settings()))
-    env = os.environ
-    if env.get(ENV_PORTAL_URL):
-        values["portal_url"] = env[ENV_PORTAL_URL]
-    if env.get(ENV_CLIENT_ID):
-        values["client_id"] = env[ENV_CLIENT_ID]
-    if env.get(ENV_CA_BUNDLE):
-        values["ca_bundle"] = env[ENV_CA_BUNDLE]
-    if env.get("LABSYNC_LAB"):
-        values["lab"] = env["LABSYNC_LAB"]
-    if env.get(ENV_CLIENT_SECRET):
-        values["client_secret"] = env[ENV_CLIENT_SECRET]
+def load_sync_settings(overrides: dict[str, Any] | None = None, *, app_settings: Any = None) -> SyncSettings:
+    """The sync settings: ``app_settings`` (default: ``load_settings()``, with its precedence and site
+    locks), the client secret from ``LABSYNC_CLIENT_SECRET``, then ``overrides`` (tests, ``--batch-size``)."""
+    from app.config.settings import load_settings
+
+    values: dict[str, Any] = from_app_settings(app_settings if app_settings is not None else load_settings())
+    secret = os.environ.get(ENV_CLIENT_SECRET)
+    if secret:
+        values["client_secret"] = secret
     for key, value in (overrides or {}).items():
         if value is not None:
             values[key] = value

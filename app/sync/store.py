@@ -1,52 +1,59 @@
 """What the sync client needs from the workspace (``app.workspace.Workspace``), as a typing Protocol.
 
-The workspace owns the outbox states and writes the audit entries inside ``begin_send`` and ``record_results``
-(one transaction each). This module also turns the client's outcomes into the workspace's ``RecordOutcome``:
-the single place that knows its constructor.
+The workspace owns the outbox states and writes the audit entries inside ``begin_send``, ``resume_send``,
+``record_retry`` and ``record_results`` (one transaction each). Outcomes are the workspace's own
+``RecordOutcome`` (one type on both sides).
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from app.validation.violations import Severity, Violation
+from app.workspace.models import OutboxEntry, OutboxState, RecordOutcome, SendAttempt, StoredRow
 
-ACKED = "ACKED"
-REJECTED = "REJECTED"
-RETRY_WAIT = "RETRY_WAIT"
-QUEUED_STATES = ("PENDING", "SENDING", "RETRY_WAIT")
+ACKED = OutboxState.ACKED
+REJECTED = OutboxState.REJECTED
+RETRY_WAIT = OutboxState.RETRY_WAIT
+QUEUED_STATES = frozenset({OutboxState.PENDING, OutboxState.SENDING, OutboxState.RETRY_WAIT})
+
+__all__ = [
+    "ACKED",
+    "QUEUED_STATES",
+    "REJECTED",
+    "RETRY_WAIT",
+    "OutboxEntry",
+    "RecordOutcome",
+    "SendAttempt",
+    "SyncStore",
+    "portal_violation",
+]
 
 
 class SyncStore(Protocol):
-    def due_outbox(self, limit: int, now: datetime) -> Sequence[Any]: ...
+    def due_outbox(self, limit: int, now: datetime) -> Sequence[OutboxEntry]: ...
 
-    def begin_send(self, entry_ids: Sequence[int], request_key: str) -> Any: ...
+    def begin_send(
+        self, entry_ids: Sequence[int], request_key: str, *, lab: str | None = None
+    ) -> SendAttempt: ...
 
-    def open_sends(self) -> Sequence[Any]: ...
+    def open_sends(self) -> Sequence[SendAttempt]: ...
 
-    def record_results(self, request_key: str, results: list[Any]) -> Any: ...
+    def waiting_sends(self, now: datetime, *, limit: int | None = None) -> Sequence[SendAttempt]: ...
 
-    def outbox_counts(self) -> Mapping[Any, int]: ...
+    def resume_send(self, request_key: str, reason: str) -> SendAttempt: ...
 
+    def record_retry(self, request_key: str, attempt: int, reason: str) -> None: ...
 
-@dataclass(frozen=True)
-class Outcome:
-    """The client's verdict for one outbox entry after a send."""
+    def record_results(
+        self, request_key: str, results: Sequence[RecordOutcome]
+    ) -> Mapping[OutboxState, int]: ...
 
-    entry_id: int
-    idempotency_key: str
-    state: str  # ACKED | REJECTED | RETRY_WAIT
-    portal_status: str | None = None  # accepted | duplicate | rejected | None (no answer)
-    violations: list[Violation] = field(default_factory=list)
-    next_attempt_at: datetime | None = None
-    record_id: str | None = None
-    payload_hash: str | None = None
-    error: str | None = None  # why a RETRY_WAIT (transport error, status), never secrets
+    def outbox_counts(self) -> Mapping[OutboxState, int]: ...
+
+    def rows_by_id(self, ids: Sequence[int]) -> Sequence[StoredRow]: ...
 
 
 def portal_violation(data: Mapping[str, Any], row: int | None) -> Violation:
@@ -62,51 +69,3 @@ def portal_violation(data: Mapping[str, Any], row: int | None) -> Violation:
         hint=str(data.get("hint") or ""),
         citation=str(data.get("citation") or ""),
     )
-
-
-def _state_value(name: str) -> Any:
-    try:
-        from app.workspace import OutboxState  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return name
-    try:
-        return OutboxState[name]
-    except (KeyError, TypeError):
-        return OutboxState(name)
-
-
-@functools.cache
-def _record_outcome_params() -> frozenset[str] | None:
-    """The parameters of the workspace's RecordOutcome when it should be built, else None (pass Outcome)."""
-    try:
-        from app.workspace import RecordOutcome  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    params = frozenset(inspect.signature(RecordOutcome).parameters)
-    # The workspace's record_results reads entry_id, idempotency_key, state, violations, next_attempt_at,
-    # record_id and error: exactly the attributes of Outcome, so Outcome itself is the right argument unless
-    # RecordOutcome grows an entry_id of its own.
-    return params if "entry_id" in params else None
-
-
-def to_workspace(outcome: Outcome) -> Any:
-    """The workspace's ``RecordOutcome`` for ``outcome`` (the Outcome itself when that is what it reads)."""
-    params = _record_outcome_params()
-    if params is None:
-        return outcome
-    from app.workspace import RecordOutcome  # type: ignore[attr-defined,unused-ignore]
-
-    wanted = {
-        "idempotency_key": outcome.idempotency_key,
-        "entry_id": outcome.entry_id,
-        "state": _state_value(outcome.state),
-        "violations": outcome.violations,
-        "next_attempt_at": outcome.next_attempt_at,
-        "portal_status": outcome.portal_status,
-        "record_id": outcome.record_id,
-        "portal_ref": outcome.record_id,
-        "payload_hash": outcome.payload_hash,
-        "error": outcome.error,
-        "message": outcome.error,
-    }
-    return RecordOutcome(**{k: v for k, v in wanted.items() if k in params})

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import socket
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,14 +101,72 @@ def raise_if_tls_failure(exc: httpx.TransportError, portal: str) -> None:
         chain.append(cause)
         cause = cause.__cause__ or cause.__context__
     for err in chain:
+        if isinstance(err, ssl.SSLError) and _certificate_required(err):
+            # TLS 1.3 sends this alert after the client finished its handshake, so it arrives on the first
+            # read (a ReadError, not a ConnectError): still a configuration matter, never an outage
+            raise TLSRefused(
+                f"the portal at {portal} requires a client certificate (mutual TLS): "
+                "set client_cert (and client_key) in the configuration"
+            ) from None
         if isinstance(err, ssl.SSLCertVerificationError):
             raise TLSRefused(
                 f"cannot verify the portal's certificate at {portal} ({err.verify_message}): "
                 "set LABSYNC_CA_BUNDLE to the portal's CA"
             ) from None
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError) and server_requires_client_certificate(
+        portal
+    ):
+        # a server that does not send the alert (asyncio servers such as uvicorn just close the connection)
+        raise TLSRefused(
+            f"the portal at {portal} requires a client certificate (mutual TLS) and closed the connection: "
+            "set client_cert (and client_key) to a certificate it trusts"
+        ) from None
     if isinstance(exc, httpx.ConnectError) and any(isinstance(err, ssl.SSLError) for err in chain):
         reason = next((str(getattr(e, "reason", "") or e) for e in chain if isinstance(e, ssl.SSLError)), "")
         raise TLSRefused(
             f"TLS handshake with {portal} failed ({reason}): the portal may not offer TLS 1.3 "
             "(min_tls_version), or it requires a client certificate"
         ) from None
+
+
+def _certificate_required(err: ssl.SSLError) -> bool:
+    """The server's TLS alert 116 "certificate required" (RFC 8446), or TLS 1.2's handshake refusal of a
+    missing client certificate as OpenSSL names it."""
+    text = f"{getattr(err, 'reason', '') or ''} {err}".upper().replace(" ", "_")
+    return (
+        "CERTIFICATE_REQUIRED" in text or "PEER_DID_NOT_RETURN_A_CERTIFICATE" in text or "ALERT_116" in text
+    )
+
+
+def server_requires_client_certificate(url: str, *, timeout: float = 3.0) -> bool:
+    """Whether the server at ``url`` asks for a client certificate (a CertificateRequest in its handshake).
+
+    Used only after a connection was closed without an answer, to tell "mutual TLS required" from an outage.
+    The probe completes a handshake and sends nothing (no request, no credentials), so it does not need to
+    verify the server. False when it cannot tell (plain http, unreachable, no handshake message hook)."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        return False
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # a handshake probe; nothing is sent over it
+    if not hasattr(context, "_msg_callback"):
+        return False
+    seen: list[object] = []
+
+    def on_message(
+        conn: object, direction: str, version: object, kind: object, msg: object, data: object
+    ) -> None:
+        if direction == "read" and msg == ssl._TLSMessageType.CERTIFICATE_REQUEST:  # type: ignore[attr-defined]
+            seen.append(msg)
+
+    context._msg_callback = on_message
+    try:
+        with (
+            socket.create_connection((parts.hostname, parts.port or 443), timeout=timeout) as raw,
+            context.wrap_socket(raw, server_hostname=parts.hostname),
+        ):
+            pass
+    except (OSError, ssl.SSLError):
+        pass
+    return bool(seen)

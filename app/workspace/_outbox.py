@@ -7,10 +7,14 @@ key
 = SHA-256(source identity + canonical payload), computed once here and never recomputed. Submitting an
 unchanged row
 again is a no-op (the key exists); a remediated row has a new payload, so a new key and a new entry, which
-supersedes the row's older unsent (PENDING/RETRY_WAIT) or REJECTED entry.
+supersedes the row's older unsent (PENDING, or RETRY_WAIT outside a request) or REJECTED entry. An entry
+parked in a request may already be on the portal (its answer was lost), so it is never superseded: the newer
+entry waits until that request is resolved.
 
 States: PENDING -> SENDING (``begin_send``) -> ACKED | REJECTED | RETRY_WAIT (``record_results``);
-RETRY_WAIT -> SENDING when due again. Every transition is audited in the same transaction.
+RETRY_WAIT -> SENDING when due again: a request parked whole is resent under its own request key with the
+same body (``waiting_sends`` + ``resume_send``); an entry that left its request goes out in a new one. Every
+transition is audited in the same transaction (one entry per request and action for the bulk ones).
 """
 
 from __future__ import annotations
@@ -237,7 +241,8 @@ class OutboxMixin(WorkspaceBase):
         )
         n = conn.execute(
             "UPDATE outbox SET superseded_by = ?, updated_at = ? WHERE row_id = ? AND id <> ? "
-            "AND superseded_by IS NULL AND state IN ('PENDING', 'RETRY_WAIT', 'REJECTED')",
+            "AND superseded_by IS NULL AND (state IN ('PENDING', 'REJECTED') "
+            "OR (state = 'RETRY_WAIT' AND request_key IS NULL))",
             (new_id, now, row_id, new_id),
         ).rowcount
         return ("queued", int(n), key)
@@ -337,9 +342,17 @@ class OutboxMixin(WorkspaceBase):
         if entry.superseded_by is not None:
             raise OutboxConflict(f"outbox entry {outbox_id} was replaced by entry {entry.superseded_by}")
         if entry.state is OutboxState.RETRY_WAIT:
-            conn.execute(
-                "UPDATE outbox SET next_attempt_at = ?, updated_at = ? WHERE id = ?", (now, now, outbox_id)
-            )
+            if entry.request_key is not None:  # parked in a request: the whole request goes again, as one
+                conn.execute(
+                    "UPDATE outbox SET next_attempt_at = ?, updated_at = ? WHERE request_key = ? "
+                    "AND state = 'RETRY_WAIT'",
+                    (now, now, entry.request_key),
+                )
+            else:
+                conn.execute(
+                    "UPDATE outbox SET next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                    (now, now, outbox_id),
+                )
             self.audit.append(
                 conn,
                 "retry",
@@ -393,16 +406,31 @@ class OutboxMixin(WorkspaceBase):
         return new
 
     # --- for the sync client --------------------------------------------------------------------------------
+    #
+    # A request (``send_attempts`` row, key = the request's Idempotency-Key) is created by ``begin_send``
+    # before its first byte and keeps its members (``entry_ids``) and ``lab``, so its body can be rebuilt
+    # byte for byte. It stays open while any member is SENDING (in the air, or interrupted by a crash:
+    # ``open_sends``) or parked in RETRY_WAIT under its key (``waiting_sends``; resent by ``resume_send``
+    # under the same key). It is finished when every member is resolved (ACKED/REJECTED) or detached
+    # (RETRY_WAIT outside the request).
+    #
+    # Bulk audit: one entry per request and action ("send", "retry", "ack", "reject", "retry_wait") holding
+    # the member entry ids and ``keys_sha256`` = SHA-256 over the members' record idempotency keys (ordered
+    # by entry id, one per line); ``sent_under`` recomputes it, so which record keys went out under which
+    # request key stays provable per record.
 
     def due_outbox(self, limit: int, now: dt.datetime) -> list[OutboxEntry]:
-        """Entries to send now, oldest first: PENDING, and RETRY_WAIT whose ``next_attempt_at`` <= ``now``.
+        """Entries to start a NEW request with, oldest first: PENDING, and RETRY_WAIT entries that left their
+        request (detached) whose ``next_attempt_at`` <= ``now``.
 
-        Superseded entries are never due, nor entries whose row has another entry in flight (SENDING), so a
-        newer payload never overtakes an older one in the air.
+        Superseded entries are never due, nor entries whose row has another entry in the air (SENDING, or
+        parked in an open request), so a newer payload never overtakes an older one. Parked requests are
+        resent whole by :meth:`waiting_sends` / :meth:`resume_send`.
         """
         not_in_flight = (
             " AND superseded_by IS NULL AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.row_id = o.row_id "
-            "AND s.state = 'SENDING' AND s.id <> o.id)"
+            "AND s.id <> o.id AND (s.state = 'SENDING' OR (s.state = 'RETRY_WAIT' "
+            "AND s.request_key IS NOT NULL)))"
         )
         conn = self._reader()
         conn.execute("BEGIN")  # one snapshot for both queries
@@ -411,8 +439,8 @@ class OutboxMixin(WorkspaceBase):
                 _SELECT + " o WHERE state = 'PENDING'" + not_in_flight + " ORDER BY id LIMIT ?", (int(limit),)
             ).fetchall()
             waiting = conn.execute(
-                _SELECT
-                + " o WHERE state = 'RETRY_WAIT' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+                _SELECT + " o WHERE state = 'RETRY_WAIT' AND request_key IS NULL "
+                "AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
                 + not_in_flight
                 + " ORDER BY id LIMIT ?",
                 (iso(now), int(limit)),
@@ -422,16 +450,43 @@ class OutboxMixin(WorkspaceBase):
         rows = sorted(pending + waiting, key=lambda r: int(r[0]))[: int(limit)]
         return [_entry(r) for r in rows]
 
-    def begin_send(self, entry_ids: Sequence[int], request_key: str) -> SendAttempt:
-        """Persist the request's Idempotency-Key and move the entries to SENDING, before the first byte is
-        sent.
+    @staticmethod
+    def _members_state(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+        """id -> (state, superseded_by, idempotency_key, batch_id, request_key) of these entries."""
+        found: dict[int, tuple[Any, ...]] = {}
+        for start in range(0, len(ids), _IN_CHUNK):
+            part = ids[start : start + _IN_CHUNK]
+            marks = ",".join("?" * len(part))
+            for rec in conn.execute(
+                "SELECT id, state, superseded_by, idempotency_key, batch_id, request_key FROM outbox "
+                f"WHERE id IN ({marks})",
+                part,
+            ):
+                found[int(rec[0])] = tuple(rec[1:])
+        return found
+
+    @staticmethod
+    def _update_in(conn: Connection, sql_head: str, params: Sequence[Any], ids: Sequence[int]) -> int:
+        """``sql_head`` + `` WHERE id IN (...)`` over ``ids`` in chunks; returns the rows changed."""
+        changed = 0
+        for start in range(0, len(ids), _IN_CHUNK):
+            part = list(ids[start : start + _IN_CHUNK])
+            marks = ",".join("?" * len(part))
+            changed += conn.execute(f"{sql_head} WHERE id IN ({marks})", [*params, *part]).rowcount
+        return int(changed)
+
+    def begin_send(
+        self, entry_ids: Sequence[int], request_key: str, *, lab: str | None = None
+    ) -> SendAttempt:
+        """Persist the request's Idempotency-Key (with its members and ``lab``, so the body can be rebuilt
+        byte for byte) and move the entries to SENDING, before the first byte is sent. One audit entry
+        ("send") for the request, with the members' ids and the hash of their record keys.
 
         Calling it again with the same key and entries returns the open attempt (so a retried call is
-        harmless).
-        Raises :class:`OutboxConflict` when an entry is not due (already SENDING/ACKED/REJECTED or
-        superseded).
+        harmless). Raises :class:`OutboxConflict` when an entry is not due (already SENDING/ACKED/REJECTED,
+        parked in another request, or superseded).
         """
-        ids = [int(i) for i in entry_ids]
+        ids = sorted({int(i) for i in entry_ids})
         if not ids:
             raise OutboxConflict("begin_send needs at least one outbox entry")
         if not request_key:
@@ -441,168 +496,367 @@ class OutboxMixin(WorkspaceBase):
                 "SELECT entry_ids, finished_at FROM send_attempts WHERE request_key = ?", (request_key,)
             ).fetchone()
             if existing is not None:
-                if sorted(json.loads(existing[0])) == sorted(ids) and existing[1] is None:
+                if sorted(json.loads(existing[0])) == ids and existing[1] is None:
                     return self._attempt(conn, request_key)
                 raise OutboxConflict("this request key was already used for another send")
             now = iso(utc_now())
-            keys: list[dict[str, Any]] = []
+            members = self._members_state(conn, ids)
             for oid in ids:
-                row = conn.execute(_SELECT + " WHERE id = ?", (oid,)).fetchone()
-                if row is None:
+                rec = members.get(oid)
+                if rec is None:
                     raise OutboxConflict(f"no outbox entry {oid}")
-                entry = _entry(row)
-                if entry.superseded_by is not None or entry.state not in (
-                    OutboxState.PENDING,
-                    OutboxState.RETRY_WAIT,
+                state, superseded_by, _key, _batch, in_request = rec
+                if (
+                    superseded_by is not None
+                    or state not in (OutboxState.PENDING.value, OutboxState.RETRY_WAIT.value)
+                    or (state == OutboxState.RETRY_WAIT.value and in_request is not None)
                 ):
+                    where = f" (parked in request {in_request})" if in_request and state != "SENDING" else ""
                     raise OutboxConflict(
-                        f"outbox entry {oid} is {entry.state.value}"
-                        f"{' (superseded)' if entry.superseded_by else ''}, not due for sending"
+                        f"outbox entry {oid} is {state}{' (superseded)' if superseded_by else ''}{where}, "
+                        "not due for a new request"
                     )
-                keys.append({"entry": oid, "idempotency_key": entry.idempotency_key})
             conn.execute(
-                "INSERT INTO send_attempts (request_key, started_at, entry_ids) VALUES (?,?,?)",
-                (request_key, now, dumps(ids)),
+                "INSERT INTO send_attempts (request_key, started_at, entry_ids, attempts, lab) "
+                "VALUES (?,?,?,1,?)",
+                (request_key, now, dumps(ids), lab),
             )
-            conn.executemany(
-                "UPDATE outbox SET state = 'SENDING', request_key = ?, attempts = attempts + 1, updated_at "
-                "= ? "
-                "WHERE id = ?",
-                [(request_key, now, oid) for oid in ids],
+            self._update_in(
+                conn,
+                "UPDATE outbox SET state = 'SENDING', request_key = ?, attempts = attempts + 1, "
+                "updated_at = ?",
+                (request_key, now),
+                ids,
             )
+            keys = [str(members[i][2]) for i in ids]
             self.audit.append(
-                conn, "send", f"request:{request_key}", after={"entries": keys}, idempotency_key=request_key
+                conn,
+                "send",
+                f"request:{request_key}",
+                batch_id=_one_batch(members[i][3] for i in ids),
+                after={
+                    "request": request_key,
+                    "attempt": 1,
+                    "entries": len(ids),
+                    "entry_ids": ids,
+                    "keys_sha256": keys_digest(keys),
+                    **({"lab": lab} if lab else {}),
+                },
+                idempotency_key=request_key,
             )
             return self._attempt(conn, request_key)
 
     def _attempt(self, conn: Connection, request_key: str) -> SendAttempt:
-        started = conn.execute(
-            "SELECT started_at FROM send_attempts WHERE request_key = ?", (request_key,)
-        ).fetchone()[0]
-        entries = [
-            _entry(r)
-            for r in conn.execute(
-                _SELECT + " WHERE request_key = ? AND state = 'SENDING' ORDER BY id", (request_key,)
-            )
-        ]
-        return SendAttempt(request_key, started, entries)
+        rec = conn.execute(
+            "SELECT started_at, entry_ids, attempts, lab FROM send_attempts WHERE request_key = ?",
+            (request_key,),
+        ).fetchone()
+        if rec is None:
+            raise OutboxConflict("unknown request key")
+        started, ids_json, attempts, lab = rec
+        ids = sorted(int(i) for i in json.loads(ids_json))
+        entries: list[OutboxEntry] = []
+        for start in range(0, len(ids), _IN_CHUNK):
+            part = ids[start : start + _IN_CHUNK]
+            marks = ",".join("?" * len(part))
+            entries += [_entry(r) for r in conn.execute(_SELECT + f" WHERE id IN ({marks})", part)]
+        entries.sort(key=lambda e: e.id)
+        return SendAttempt(request_key, started, entries, int(attempts), lab)
+
+    def send_attempt(self, request_key: str) -> SendAttempt:
+        """The request ``request_key`` with all its members (any state)."""
+        return self._attempt(self._reader(), request_key)
 
     def open_sends(self) -> list[SendAttempt]:
-        """Requests that started and have entries still SENDING (a crash mid-send): resend each with the SAME
-        key."""
+        """Requests with members still SENDING (a crash mid-send): resend each with the SAME key and body
+        (:meth:`resume_send` first, which audits the retry)."""
         conn = self._reader()
         keys = [
             r[0]
             for r in conn.execute(
-                "SELECT request_key FROM send_attempts WHERE finished_at IS NULL ORDER BY started_at, rowid"
+                "SELECT a.request_key FROM send_attempts a WHERE a.finished_at IS NULL AND EXISTS "
+                "(SELECT 1 FROM outbox o WHERE o.request_key = a.request_key AND o.state = 'SENDING') "
+                "ORDER BY a.started_at, a.rowid"
             )
         ]
-        attempts = [self._attempt(conn, k) for k in keys]
-        return [a for a in attempts if a.entries]
+        return [self._attempt(conn, k) for k in keys]
+
+    def waiting_sends(self, now: dt.datetime, *, limit: int | None = None) -> list[SendAttempt]:
+        """Parked requests due again (every parked member's ``next_attempt_at`` <= ``now``), oldest first:
+        resend each under its own key with the same body (:meth:`resume_send` first)."""
+        conn = self._reader()
+        sql = (
+            "SELECT o.request_key FROM outbox o JOIN send_attempts a ON a.request_key = o.request_key "
+            "WHERE o.state = 'RETRY_WAIT' AND o.request_key IS NOT NULL AND a.finished_at IS NULL "
+            "GROUP BY o.request_key HAVING max(coalesce(o.next_attempt_at, '')) <= ? "
+            "ORDER BY min(a.started_at), min(a.rowid)"
+        )
+        params: list[Any] = [iso(now)]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        keys = [r[0] for r in conn.execute(sql, params)]
+        return [self._attempt(conn, k) for k in keys]
+
+    def resume_send(self, request_key: str, reason: str) -> SendAttempt:
+        """Before resending request ``request_key`` (same key, same body): its parked members go back to
+        SENDING, its attempt counter goes up, and a "retry" audit entry says why (no secrets in ``reason``).
+        Also for a request interrupted by a crash (members still SENDING), and for a replay of a resolved one
+        (nothing changes state then; the retry is still audited)."""
+        with self._write() as conn:
+            attempt = self._attempt(conn, request_key)
+            number = attempt.attempts + 1
+            now = iso(utc_now())
+            parked = [
+                e.id
+                for e in attempt.entries
+                if e.state is OutboxState.RETRY_WAIT and e.request_key == request_key
+            ]
+            if parked:
+                self._update_in(
+                    conn,
+                    "UPDATE outbox SET state = 'SENDING', attempts = attempts + 1, updated_at = ?",
+                    (now,),
+                    parked,
+                )
+            conn.execute("UPDATE send_attempts SET attempts = ? WHERE request_key = ?", (number, request_key))
+            self._audit_retry(conn, attempt, number, reason)
+            return self._attempt(conn, request_key)
+
+    def record_retry(self, request_key: str, attempt: int, reason: str) -> None:
+        """Audit a retry of request ``request_key`` within a run (same key, same body), before it is sent:
+        ``attempt`` is the number of the send about to happen (2 for the first retry), ``reason`` why the
+        previous one failed (a status or an exception's type; never a secret)."""
+        with self._write() as conn:
+            rec = conn.execute(
+                "SELECT attempts, entry_ids FROM send_attempts WHERE request_key = ?", (request_key,)
+            ).fetchone()
+            if rec is None:
+                raise OutboxConflict("unknown request key")
+            number = max(int(attempt), int(rec[0]) + 1)
+            conn.execute("UPDATE send_attempts SET attempts = ? WHERE request_key = ?", (number, request_key))
+            conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1 WHERE request_key = ? AND state = 'SENDING'",
+                (request_key,),
+            )
+            ids = sorted(int(i) for i in json.loads(rec[1]))
+            self.audit.append(
+                conn,
+                "retry",
+                f"request:{request_key}",
+                after={
+                    "request": request_key,
+                    "attempt": number,
+                    "reason": reason[:200],
+                    "entries": len(ids),
+                },
+                idempotency_key=request_key,
+            )
+
+    def _audit_retry(self, conn: Connection, attempt: SendAttempt, number: int, reason: str) -> None:
+        self.audit.append(
+            conn,
+            "retry",
+            f"request:{attempt.request_key}",
+            batch_id=_one_batch(e.batch_id for e in attempt.entries),
+            after={
+                "request": attempt.request_key,
+                "attempt": number,
+                "reason": reason[:200],
+                "entries": len(attempt.entries),
+            },
+            idempotency_key=attempt.request_key,
+        )
+
+    def sent_under(self, request_key: str) -> list[str]:
+        """The record idempotency keys sent under request ``request_key``, proven against the request's
+        "send" audit entry (its ``keys_sha256``); :class:`OutboxConflict` when they do not match."""
+        conn = self._reader()
+        attempt = self._attempt(conn, request_key)
+        keys = [e.idempotency_key for e in attempt.entries]
+        row = conn.execute(
+            "SELECT after FROM audit WHERE action = 'send' AND idempotency_key = ? ORDER BY seq LIMIT 1",
+            (request_key,),
+        ).fetchone()
+        if row is None:
+            raise OutboxConflict(f"request {request_key} has no send audit entry")
+        audited = json.loads(row[0])
+        if audited.get("keys_sha256") != keys_digest(keys) or audited.get("entry_ids") != [
+            e.id for e in attempt.entries
+        ]:
+            raise OutboxConflict(f"request {request_key}: its members do not match its send audit entry")
+        return keys
 
     def record_results(self, request_key: str, results: Sequence[RecordOutcome]) -> dict[OutboxState, int]:
-        """Store the portal's outcomes of a request, each with its audit entry, in one transaction.
+        """Store the outcomes of a request in one transaction, with one audit entry per action.
 
         ACKED -> done; REJECTED -> the row goes back to quarantine with the portal's violations; RETRY_WAIT ->
-        due
-        again at ``next_attempt_at`` (now when None). Entries of the request without an outcome stay SENDING
-        and
-        the request stays open (``open_sends`` returns it). An outcome for an entry already resolved is
-        ignored.
-        Returns counts per state applied.
+        due again at ``next_attempt_at`` (now when None), parked in the request (resent later under the same
+        key and body) unless ``detach`` or some member of the request was resolved (a resend would only get
+        the same stored answer): then it leaves the request and goes out later in a new one. Entries without
+        an outcome stay SENDING and the request stays open (``open_sends`` returns it). An outcome for an
+        entry already resolved is ignored. Returns counts per state applied.
         """
         applied = dict.fromkeys(OutboxState, 0)
         with self._write() as conn:
-            if (
-                conn.execute("SELECT 1 FROM send_attempts WHERE request_key = ?", (request_key,)).fetchone()
-                is None
-            ):
+            rec = conn.execute(
+                "SELECT entry_ids FROM send_attempts WHERE request_key = ?", (request_key,)
+            ).fetchone()
+            if rec is None:
                 raise OutboxConflict("unknown request key")
             now_dt = utc_now()
             now = iso(now_dt)
+            members = self._members_state(conn, [int(o.entry_id) for o in results])
+            acked: list[tuple[int, RecordOutcome]] = []
+            rejected: list[tuple[int, RecordOutcome]] = []
+            waiting: list[tuple[int, RecordOutcome]] = []
             for outcome in results:
-                state = OutboxState(str(getattr(outcome.state, "value", outcome.state)))
-                row = conn.execute(_SELECT + " WHERE id = ?", (int(outcome.entry_id),)).fetchone()
-                if row is None:
+                state = OutboxState(outcome.state)
+                found = members.get(int(outcome.entry_id))
+                if found is None:
                     raise OutboxConflict(f"no outbox entry {outcome.entry_id}")
-                entry = _entry(row)
-                expected_key = getattr(outcome, "idempotency_key", None)
-                if expected_key is not None and expected_key != entry.idempotency_key:
+                cur_state, _sup, key, _batch, in_request = found
+                if outcome.idempotency_key is not None and outcome.idempotency_key != key:
                     raise OutboxConflict(
-                        f"outbox entry {entry.id}: the outcome's idempotency key does not match"
+                        f"outbox entry {outcome.entry_id}: the outcome's idempotency key does not match"
                     )
-                if entry.request_key != request_key or entry.state is not OutboxState.SENDING:
+                if in_request != request_key or cur_state != OutboxState.SENDING.value:
                     continue  # already resolved (a replayed result) or sent under another request
                 if state is OutboxState.ACKED:
-                    conn.execute(
-                        "UPDATE outbox SET state = 'ACKED', portal_ref = ?, last_error = NULL, "
-                        "next_attempt_at = NULL, updated_at = ? WHERE id = ?",
-                        (getattr(outcome, "record_id", None), now, entry.id),
-                    )
-                    self.audit.append(
-                        conn,
-                        "ack",
-                        f"outbox:{entry.id}",
-                        batch_id=entry.batch_id,
-                        after={
-                            "state": "ACKED",
-                            "request": request_key,
-                            "portal_record_id": getattr(outcome, "record_id", None),
-                        },
-                        idempotency_key=entry.idempotency_key,
-                    )
+                    acked.append((int(outcome.entry_id), outcome))
                 elif state is OutboxState.REJECTED:
-                    viols = [v.to_json() for v in getattr(outcome, "violations", None) or []]
-                    conn.execute(
-                        "UPDATE outbox SET state = 'REJECTED', portal_violations = ?, last_error = ?, "
-                        "next_attempt_at = NULL, updated_at = ? WHERE id = ?",
-                        (dumps(viols), getattr(outcome, "error", None), now, entry.id),
-                    )
-                    self.audit.append(
-                        conn,
-                        "reject",
-                        f"outbox:{entry.id}",
-                        batch_id=entry.batch_id,
-                        after={
-                            "state": "REJECTED",
-                            "request": request_key,
-                            "codes": sorted({v["code"] for v in viols}),
-                        },
-                        idempotency_key=entry.idempotency_key,
-                    )
+                    rejected.append((int(outcome.entry_id), outcome))
                 elif state is OutboxState.RETRY_WAIT:
-                    when = getattr(outcome, "next_attempt_at", None) or now_dt
-                    error = getattr(outcome, "error", None)
-                    if when.tzinfo is None:
-                        when = when.replace(tzinfo=dt.UTC)
-                    conn.execute(
-                        "UPDATE outbox SET state = 'RETRY_WAIT', next_attempt_at = ?, last_error = ?, "
-                        "updated_at = ? WHERE id = ?",
-                        (iso(when), error, now, entry.id),
-                    )
-                    self.audit.append(
-                        conn,
-                        "retry_wait",
-                        f"outbox:{entry.id}",
-                        batch_id=entry.batch_id,
-                        after={
-                            "state": "RETRY_WAIT",
-                            "request": request_key,
-                            "next_attempt_at": iso(when),
-                            "error": error,
-                        },
-                        idempotency_key=entry.idempotency_key,
-                    )
+                    waiting.append((int(outcome.entry_id), outcome))
                 else:
                     raise OutboxConflict(
                         f"an outcome must be ACKED, REJECTED or RETRY_WAIT, not {state.value}"
                     )
                 applied[state] += 1
+
+            def batch_of(pairs: list[tuple[int, RecordOutcome]]) -> int | None:
+                return _one_batch(members[i][3] for i, _ in pairs)
+
+            def keys_of(pairs: list[tuple[int, RecordOutcome]]) -> list[str]:
+                return [str(members[i][2]) for i, _ in pairs]
+
+            if acked:
+                acked.sort(key=lambda p: p[0])
+                conn.executemany(
+                    "UPDATE outbox SET state = 'ACKED', portal_ref = ?, last_error = NULL, "
+                    "next_attempt_at = NULL, updated_at = ? WHERE id = ?",
+                    [(o.record_id, now, i) for i, o in acked],
+                )
+                refs = [o.record_id or "" for _, o in acked]
+                self.audit.append(
+                    conn,
+                    "ack",
+                    f"request:{request_key}",
+                    batch_id=batch_of(acked),
+                    after={
+                        "request": request_key,
+                        "state": "ACKED",
+                        "entries": len(acked),
+                        "entry_ids": [i for i, _ in acked],
+                        "keys_sha256": keys_digest(keys_of(acked)),
+                        "accepted": sum(1 for _, o in acked if o.portal_status != "duplicate"),
+                        "duplicates": sum(1 for _, o in acked if o.portal_status == "duplicate"),
+                        "portal_record_ids_sha256": keys_digest(refs),
+                    },
+                    idempotency_key=request_key,
+                )
+            if rejected:
+                rejected.sort(key=lambda p: p[0])
+                params = []
+                detail = []
+                for i, o in rejected:
+                    viols = [v.to_json() for v in o.violations]
+                    params.append((dumps(viols), o.error, now, i))
+                    detail.append(
+                        {"entry": i, "key": members[i][2], "codes": sorted({v["code"] for v in viols})}
+                    )
+                conn.executemany(
+                    "UPDATE outbox SET state = 'REJECTED', portal_violations = ?, last_error = ?, "
+                    "next_attempt_at = NULL, updated_at = ? WHERE id = ?",
+                    params,
+                )
+                self.audit.append(
+                    conn,
+                    "reject",
+                    f"request:{request_key}",
+                    batch_id=batch_of(rejected),
+                    after={
+                        "request": request_key,
+                        "state": "REJECTED",
+                        "entries": len(rejected),
+                        "keys_sha256": keys_digest(keys_of(rejected)),
+                        "rejected": detail,
+                    },
+                    idempotency_key=request_key,
+                )
+            if waiting:
+                waiting.sort(key=lambda p: p[0])
+                member_ids = [int(i) for i in json.loads(rec[0])]
+                # a request some of whose members are resolved has a stored answer: resending it cannot help
+                resolved = bool(acked or rejected) or self._any_resolved(conn, request_key, member_ids)
+                rows = []
+                for i, o in waiting:
+                    when = o.next_attempt_at or now_dt
+                    if when.tzinfo is None:
+                        when = when.replace(tzinfo=dt.UTC)
+                    keep = None if (o.detach or resolved) else request_key
+                    rows.append((iso(when), o.error, keep, now, i))
+                conn.executemany(
+                    "UPDATE outbox SET state = 'RETRY_WAIT', next_attempt_at = ?, last_error = ?, "
+                    "request_key = ?, updated_at = ? WHERE id = ?",
+                    rows,
+                )
+                parked = [r[4] for r in rows if r[2] is not None]
+                self.audit.append(
+                    conn,
+                    "retry_wait",
+                    f"request:{request_key}",
+                    batch_id=batch_of(waiting),
+                    after={
+                        "request": request_key,
+                        "state": "RETRY_WAIT",
+                        "entries": len(waiting),
+                        "entry_ids": [i for i, _ in waiting],
+                        "keys_sha256": keys_digest(keys_of(waiting)),
+                        "parked_in_request": len(parked),
+                        "detached": len(waiting) - len(parked),
+                        "next_attempt_at": max(r[0] for r in rows),
+                        "error": sorted({str(o.error) for _, o in waiting if o.error})[:5],
+                    },
+                    idempotency_key=request_key,
+                )
             left = conn.execute(
-                "SELECT count(*) FROM outbox WHERE request_key = ? AND state = 'SENDING'", (request_key,)
-            ).fetchone()[0]
-            if not left:
+                "SELECT 1 FROM outbox WHERE request_key = ? AND state IN ('SENDING', 'RETRY_WAIT') LIMIT 1",
+                (request_key,),
+            ).fetchone()
+            if left is None:
                 conn.execute(
-                    "UPDATE send_attempts SET finished_at = ? WHERE request_key = ?", (now, request_key)
+                    "UPDATE send_attempts SET finished_at = ? WHERE request_key = ? AND finished_at IS NULL",
+                    (now, request_key),
                 )
         return applied
+
+    def _any_resolved(self, conn: Connection, request_key: str, member_ids: Sequence[int]) -> bool:
+        states = self._members_state(conn, member_ids)
+        return any(
+            rec[0] in (OutboxState.ACKED.value, OutboxState.REJECTED.value) and rec[4] == request_key
+            for rec in states.values()
+        )
+
+
+_IN_CHUNK = 900  # ids per IN (...) statement
+
+
+def keys_digest(keys: Sequence[str]) -> str:
+    """SHA-256 over the keys, one per line, in the order given (the members' order: by entry id)."""
+    return hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()
+
+
+def _one_batch(batch_ids: Any) -> int | None:
+    found = {int(b) for b in batch_ids}
+    return found.pop() if len(found) == 1 else None

@@ -182,21 +182,30 @@ class OutboxEntry:
 
 @dataclass(frozen=True)
 class SendAttempt:
-    """A request that started (entries moved to SENDING under ``request_key``) and has no result yet."""
+    """One batch request under its persisted ``request_key`` (the request's Idempotency-Key).
+
+    ``entries`` are ALL the request's members ordered by id, whatever their state, so the body rebuilt from
+    them (with ``lab``) is byte-identical on every retry, in this run or after a restart. ``attempts`` counts
+    the sends of this request so far (the first send is 1)."""
 
     request_key: str
     started_at: str
     entries: list[OutboxEntry]
+    attempts: int = 1
+    lab: str | None = None
 
 
 @dataclass(frozen=True)
 class RecordOutcome:
-    """The portal's answer for one outbox entry of a request (the entry of ``entry_id``).
+    """The portal's answer (or the client's verdict) for one outbox entry of a request: the one type shared
+    by ``Workspace.record_results`` and ``app.sync``.
 
-    ``state`` is ACKED, REJECTED (with the portal's ``violations``) or RETRY_WAIT (due again at
-    ``next_attempt_at``; now when None). ``record_id`` is the portal's id for an accepted record; ``error`` a
-    short
-    reason for a RETRY_WAIT (never a secret). ``idempotency_key``, when given, must match the entry's.
+    ``state`` is ACKED (``portal_status`` accepted or duplicate, ``record_id`` the portal's id),
+    REJECTED (with the portal's ``violations``) or RETRY_WAIT (due again at ``next_attempt_at``; now when
+    None; ``error`` a short reason, never a secret). A RETRY_WAIT entry stays in its request and is resent
+    under the SAME request key with the same body, unless ``detach`` (the portal's stored answer for that
+    key cannot help, e.g. it had no result for the record, or the batch must be split): then it goes out
+    later in a new request. ``idempotency_key``, when given, must match the entry's.
     """
 
     entry_id: int
@@ -206,3 +215,6 @@ class RecordOutcome:
     record_id: str | None = None
     error: str | None = None
     idempotency_key: str | None = None
+    portal_status: str | None = None  # accepted | duplicate | rejected | None (no answer)
+    payload_hash: str | None = None
+    detach: bool = False

@@ -9,6 +9,9 @@ v2  outbox and send attempts (idempotency keys, states, classification)
 v3  batches.label (a user-visible name for a batch) and reference data pulled from the portal
 v4  batches.policy_source (an institution policy file given at import)
 v5  index outbox(state, id): the oldest PENDING entries without a sort
+v6  send_attempts.attempts/lab (a parked request keeps its key and body until resolved); index
+    violations(batch_id, code, row_id) for "rows with this code"; batches.policy_json (the policy snapshot
+    a batch was validated with)
 """
 
 from __future__ import annotations
@@ -199,12 +202,27 @@ def _v5(conn: Connection) -> None:
     conn.execute("CREATE INDEX outbox_state_id ON outbox(state, id)")
 
 
+def _v6(conn: Connection) -> None:
+    _run(
+        conn,
+        """
+    ALTER TABLE send_attempts ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE send_attempts ADD COLUMN lab TEXT;
+    UPDATE outbox SET request_key = NULL WHERE state = 'RETRY_WAIT';
+    CREATE INDEX violations_batch_code_row ON violations(batch_id, code, row_id);
+    DROP INDEX violations_batch_code;
+    ALTER TABLE batches ADD COLUMN policy_json TEXT
+    """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "batches, rows, violations, edits, audit log", _v1),
     Migration(2, "outbox and send attempts", _v2),
     Migration(3, "batch labels and portal reference data", _v3),
     Migration(4, "the institution policy file a batch was imported with", _v4),
     Migration(5, "outbox index for the oldest due entries", _v5),
+    Migration(6, "parked requests keep their key; rows by violation code; batch policy snapshot", _v6),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

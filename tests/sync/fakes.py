@@ -27,18 +27,35 @@ class Entry:
     request_key: str | None = None
     next_attempt_at: datetime | None = None
     violations: list[Any] = field(default_factory=list)
+    last_error: str | None = None
+
+    @property
+    def row_id(self) -> int:
+        return self.id
 
 
 @dataclass
 class Attempt:
     request_key: str
     entries: list[Entry]
+    attempts: int = 1
+    lab: str | None = None
+
+
+@dataclass
+class Row:
+    id: int
+    row_no: int
 
 
 class FakeOutbox:
     def __init__(self, n: int = 0) -> None:
         self.entries: dict[int, Entry] = {}
         self.audit: list[tuple[str, str, int]] = []
+        self.members: dict[str, list[int]] = {}
+        self.labs: dict[str, str | None] = {}
+        self.attempts: dict[str, int] = {}
+        self.retries: list[tuple[str, int, str]] = []
         for i in range(1, n + 1):
             self.add(i)
 
@@ -54,33 +71,72 @@ class FakeOutbox:
         due = [
             e
             for e in self.entries.values()
-            if e.state == "PENDING" or (e.state == "RETRY_WAIT" and (e.next_attempt_at or now) <= now)
+            if e.state == "PENDING"
+            or (e.state == "RETRY_WAIT" and e.request_key is None and (e.next_attempt_at or now) <= now)
         ]
         return sorted(due, key=lambda e: e.id)[:limit]
 
-    def begin_send(self, entry_ids: list[int], request_key: str) -> None:
+    def begin_send(self, entry_ids: list[int], request_key: str, *, lab: str | None = None) -> Attempt:
+        self.members[request_key] = sorted(entry_ids)
+        self.labs[request_key] = lab
+        self.attempts[request_key] = 1
         for i in entry_ids:
             self.entries[i].state = "SENDING"
             self.entries[i].request_key = request_key
             self.audit.append(("send", request_key, i))
+        return self._attempt(request_key)
+
+    def _attempt(self, key: str) -> Attempt:
+        return Attempt(key, [self.entries[i] for i in self.members[key]], self.attempts[key], self.labs[key])
 
     def open_sends(self) -> list[Attempt]:
-        groups: dict[str, list[Entry]] = {}
+        keys = {e.request_key for e in self.entries.values() if e.state == "SENDING" and e.request_key}
+        return [self._attempt(k) for k in sorted(keys, key=str)]
+
+    def waiting_sends(self, now: datetime, *, limit: int | None = None) -> list[Attempt]:
+        keys: dict[str, list[Entry]] = {}
         for e in self.entries.values():
-            if e.state == "SENDING" and e.request_key:
-                groups.setdefault(e.request_key, []).append(e)
-        return [Attempt(k, v) for k, v in groups.items()]
+            if e.state == "RETRY_WAIT" and e.request_key:
+                keys.setdefault(e.request_key, []).append(e)
+        due = [k for k, es in keys.items() if all((e.next_attempt_at or now) <= now for e in es)]
+        return [self._attempt(k) for k in due][:limit]
+
+    def resume_send(self, request_key: str, reason: str) -> Attempt:
+        self.attempts[request_key] += 1
+        for i in self.members[request_key]:
+            e = self.entries[i]
+            if e.state == "RETRY_WAIT" and e.request_key == request_key:
+                e.state = "SENDING"
+        self.audit.append(("retry", request_key, self.attempts[request_key]))
+        self.retries.append((request_key, self.attempts[request_key], reason))
+        return self._attempt(request_key)
+
+    def record_retry(self, request_key: str, attempt: int, reason: str) -> None:
+        self.attempts[request_key] = max(attempt, self.attempts[request_key] + 1)
+        self.audit.append(("retry", request_key, self.attempts[request_key]))
+        self.retries.append((request_key, self.attempts[request_key], reason))
 
     def record_results(self, request_key: str, results: list[Any]) -> None:
+        resolved = any(r.state in ("ACKED", "REJECTED") for r in results)
         for r in results:
             e = self.entries[r.entry_id]
             assert e.request_key == request_key
-            e.state = r.state
+            e.state = str(r.state)
             e.next_attempt_at = r.next_attempt_at
             e.violations = list(r.violations)
+            e.last_error = r.error
+            if e.state == "RETRY_WAIT" and (r.detach or resolved):
+                e.request_key = None
             self.audit.append(
-                ({"ACKED": "ack", "REJECTED": "reject", "RETRY_WAIT": "retry"}[r.state], request_key, e.id)
+                (
+                    {"ACKED": "ack", "REJECTED": "reject", "RETRY_WAIT": "retry_wait"}[e.state],
+                    request_key,
+                    e.id,
+                )
             )
+
+    def rows_by_id(self, ids: list[int]) -> list[Row]:
+        return [Row(i, self.entries[i].row) for i in ids if i in self.entries]
 
     def outbox_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}

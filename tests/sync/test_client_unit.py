@@ -233,7 +233,7 @@ def test_pipelined_drain_persists_each_key_before_its_request_and_acks_after_the
     assert outbox.states() == {"ACKED": 2000}
 
 
-def test_resend_under_the_original_keys_is_replayed_and_writes_nothing() -> None:
+def test_resend_under_the_original_keys_is_replayed_and_only_audited() -> None:
     outbox, portal = FakeOutbox(1000), FakePortal()
     client, _ = make(outbox, portal)
     assert client.sync_once().done
@@ -244,5 +244,8 @@ def test_resend_under_the_original_keys_is_replayed_and_writes_nothing() -> None
     report = client.resend(groups.items())
     assert report.replayed == len(groups) == 2
     assert report.acked == 1000
-    assert outbox.audit == audit_before
+    # nothing changes state; each resend is audited as a retry of its request (issue 4: every send audited)
+    assert outbox.audit[: len(audit_before)] == audit_before
+    assert [(a, k) for a, k, _ in outbox.audit[len(audit_before) :]] == [("retry", k) for k in groups]
+    assert outbox.states() == {"ACKED": 1000}
     assert len(portal.records) == 1000

@@ -40,7 +40,11 @@ def test_first_sync_acks_everything_and_audits_each_step(workspace: Any, portal:
     assert (s["records"], s["distinct_idempotency_keys"], s["duplicates"]) == (1200, 1200, 0)
     actions = [e.action for e in workspace.audit.entries()]
     assert actions.count("send") == 3  # one per request, naming its entries and the request key
-    assert actions.count("ack") == 1200
+    assert actions.count("ack") == 3  # one per request (bulk), with the hash of the member keys
+    acked = sum(json.loads(e.after)["entries"] for e in workspace.audit.entries(action="ack"))
+    assert acked == 1200
+    for key in {e.request_key for e in workspace.outbox()}:  # per-record traceability: keys per request
+        assert len(workspace.sent_under(key)) in (500, 200)
     assert workspace.verify_audit().ok
 
 
@@ -161,9 +165,12 @@ def test_policy_rejections_land_on_their_rows_and_remediation_goes_through(
             again = client.sync_once()
             assert (again.accepted, again.rejected, again.remaining) == (2, 0, 0)
         actions = [e.action for e in workspace.audit.entries()]
-        assert actions.count("reject") == 2
-        assert actions.count("retry") == 2
-        assert actions.count("ack") == 10
+        # bulk audit: one reject entry for the request, naming each rejected entry with its codes
+        [reject] = workspace.audit.entries(action="reject")
+        assert len(json.loads(reject.after)["rejected"]) == 2
+        assert all(r["codes"] for r in json.loads(reject.after)["rejected"])
+        assert actions.count("retry") == 2  # the two user retries after remediation
+        assert sum(json.loads(e.after)["entries"] for e in workspace.audit.entries(action="ack")) == 10
         assert stats(portal)["records"] == 10
         assert workspace.verify_audit().ok
     finally:
@@ -218,7 +225,7 @@ def test_untrusted_certificate_is_refused(workspace: Any, portal: Any, tmp_path:
 
 
 def test_mutual_tls_works_with_a_client_certificate_and_not_without(
-    workspace: Any, pki: Any, tmp_path: Path
+    workspace: Any, pki: Any, tmp_path: Path, labsync_home: Path
 ) -> None:
     run = pytest.importorskip("app.portal.run")
     fill_outbox(workspace, tmp_path, 5)
@@ -227,11 +234,26 @@ def test_mutual_tls_works_with_a_client_certificate_and_not_without(
     )
     try:
         no_cert = settings_for(portal, ca_bundle=pki.ca_bundle, max_attempts=2, breaker_threshold=2)
-        with SyncClient(workspace, no_cert, token_store=MemoryTokenStore(), sleep=lambda s: None) as client:
-            report = client.sync_once()
-        assert not report.done
-        assert report.remaining == 5
+        # the TLS 1.3 alert "certificate required": a configuration error (exit 2), not an outage
+        with (
+            SyncClient(workspace, no_cert, token_store=MemoryTokenStore(), sleep=lambda s: None) as client,
+            pytest.raises(TLSRefused, match="requires a client certificate") as refused,
+        ):
+            client.sync_once()
+        assert refused.value.exit_code == 2
+        assert len(str(refused.value).splitlines()) == 1
         assert stats(portal)["records"] == 0
+        # the CLI: exit 2 with one line naming the cause
+        done = subprocess.run(
+            labsync_cmd("sync", "--once"),
+            env=child_env(portal, labsync_home, LABSYNC_CA_BUNDLE=str(pki.ca_bundle)),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 2, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+        assert "requires a client certificate" in done.stderr
         with_cert = settings_for(
             portal, ca_bundle=pki.ca_bundle, client_cert=pki.client.cert, client_key=pki.client.key
         )
@@ -268,7 +290,12 @@ def test_offline_records_stay_queued_and_watch_resumes_by_itself(
     first = client.sync_once()
     assert (first.done, first.remaining) == (False, 20)
     assert set(states(workspace)) == {"RETRY_WAIT"}
-    assert [e.action for e in workspace.audit.entries()].count("retry_wait") == 20  # every retry audited
+    # parked in bulk (one entry for the request), and every retry inside the run audited on its own
+    [parked] = workspace.audit.entries(action="retry_wait")
+    assert json.loads(parked.after)["entries"] == 20
+    retries = [json.loads(e.after) for e in workspace.audit.entries(action="retry")]
+    assert [r["attempt"] for r in retries] == [2, 3]
+    assert all(r["reason"] for r in retries)
     reports: list[Any] = []
     import threading
 

@@ -18,6 +18,7 @@ from app.cli.main import main
 from app.paths import current_paths
 from app.validation.violations import Severity, Violation
 from app.workspace import OutboxConflict, OutboxState, RecordOutcome, Workspace
+from app.workspace._outbox import keys_digest
 from app.workspace.canonical import canonical_json, idempotency_key
 
 PASS = "test passphrase, not a secret"
@@ -259,29 +260,52 @@ def test_send_cycle_and_crash_recovery(ws: Workspace, make_csv: Callable[..., Pa
         assert ws2.retry(due[2].id).next_attempt_at is not None  # RETRY_WAIT -> due now
         actions = [e.action for e in ws2.audit.entries()]
         assert {"send", "ack", "reject", "retry_wait", "retry"} <= set(actions)
-        keyed = [e for e in ws2.audit.entries(action="ack")]
-        assert keyed[0].idempotency_key == due[0].idempotency_key
+        # bulk audit: one entry per request and action, keyed by the request key, with the members' key hash
+        [ack] = ws2.audit.entries(action="ack")
+        assert ack.idempotency_key == "req-1"
+        assert ack.after is not None
+        assert json.loads(ack.after)["keys_sha256"] == keys_digest([due[0].idempotency_key])
+        assert json.loads(ack.after)["entry_ids"] == [due[0].id]
+        # which record keys went out under which request key stays provable
+        assert ws2.sent_under("req-1") == [e.idempotency_key for e in sorted(due, key=lambda e: e.id)]
         assert ws2.audit.verify().ok
     finally:
         ws2.close()
 
 
-def test_record_results_accepts_duck_typed_outcomes(ws: Workspace, make_csv: Callable[..., Path]) -> None:
-    from dataclasses import dataclass
+def test_one_outcome_type_shared_with_the_sync_client(ws: Workspace, make_csv: Callable[..., Path]) -> None:
+    import app.sync.client as client_module
+    from app.sync import store
 
-    @dataclass
-    class Outcome:  # like app.sync.store.Outcome
-        entry_id: int
-        state: str
-        record_id: str | None = None
-
+    # the sync client builds the workspace's own RecordOutcome (no duck-typed Outcome of its own any more)
+    assert store.RecordOutcome is RecordOutcome
+    assert client_module.RecordOutcome is RecordOutcome
+    assert not hasattr(store, "Outcome")
+    assert not hasattr(store, "to_workspace")
     batch = ws.import_file(make_csv())
     ws.submit(batch.id)
     [entry, *_] = ws.due_outbox(1, dt.datetime.now(dt.UTC))
     ws.begin_send([entry.id], "k")
-    ws.record_results("k", [Outcome(entry.id, "ACKED", "P-9")])  # type: ignore[list-item]
+    applied = ws.record_results(
+        "k",
+        [
+            RecordOutcome(
+                entry.id,
+                OutboxState.ACKED,
+                record_id="P-9",
+                idempotency_key=entry.idempotency_key,
+                portal_status="duplicate",
+            )
+        ],
+    )
+    assert applied[OutboxState.ACKED] == 1
     assert ws.outbox_entry(entry.id).state is OutboxState.ACKED
     assert ws.outbox_entry(entry.id).portal_ref == "P-9"
+    [ack] = ws.audit.entries(action="ack")
+    assert ack.after is not None
+    assert json.loads(ack.after)["duplicates"] == 1
+    with pytest.raises(OutboxConflict, match="does not match"):
+        ws.record_results("k", [RecordOutcome(entry.id, OutboxState.ACKED, idempotency_key="other")])
 
 
 def test_cli_submit_outbox_quarantine_retry(
