@@ -1,26 +1,58 @@
 """Render the main screens of the desktop app to docs/screenshots/*.png (``make screenshots``).
 
-Runs the real app on a throwaway workspace with the reference portal on loopback, offscreen (or under Xvfb
-when
-QT_QPA_PLATFORM=xcb), with the system's real fonts. The data is a seeded chemical inventory with the mistakes
-lab
-managers really make, imported three times as it gets better (so the dashboard has a trend), then submitted
-and
-synced.
+Runs the real app on a throwaway workspace with the reference portal on loopback, with the system's real
+fonts. The data is a seeded chemical inventory with the mistakes lab managers really make, imported three
+times as it gets better (so the dashboard has a trend), then submitted and synced.
+
+Where it draws (``--platform``):
+
+* ``auto`` (the default): a real X server when there is one - a ``DISPLAY`` already set, else a private
+  Xvfb started with ``xvfb-run`` - so the pictures are what the xcb platform really puts on a screen
+  (tooltips and drop-downs as real windows, taken from the screen); offscreen only when no X server can be
+  had. ``QT_QPA_PLATFORM=offscreen`` in the environment (``make screenshots`` sets it) does not prevent it.
+* ``xvfb``: a real X server or fail; ``offscreen``: Qt's offscreen platform, widgets rendered into pixmaps.
+
+    python docs/make_screenshots.py [--platform auto|xvfb|offscreen]
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import os
 import random
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("LABSYNC_GUI_NONINTERACTIVE", "1")
-os.environ.setdefault("QT_SCALE_FACTOR", "1")
+_UNDER_XVFB = "_LABSYNC_SHOTS_UNDER_XVFB"
+SCREEN = "1600x1000x24"
+
+
+def _choose_platform(wanted: str) -> None:
+    """Set QT_QPA_PLATFORM, re-running this script under ``xvfb-run`` when a real X server is wanted and
+    there is none. Returns only when this process is the one that takes the pictures."""
+    if wanted == "offscreen":
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return
+    if os.environ.get(_UNDER_XVFB) or os.environ.get("DISPLAY"):
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        return
+    runner = shutil.which("xvfb-run")
+    if runner is None:
+        if wanted == "xvfb":
+            sys.exit("make_screenshots: no X server (DISPLAY unset) and no xvfb-run; apt-get install xvfb")
+        print("make_screenshots: no X server and no xvfb-run; rendering offscreen", file=sys.stderr)
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return
+    env = {**os.environ, _UNDER_XVFB: "1", "QT_QPA_PLATFORM": "xcb"}
+    cmd = [runner, "-a", "-s", f"-screen 0 {SCREEN} -nolisten tcp", sys.executable, *sys.argv]
+    print("make_screenshots: under", " ".join(cmd[:5]), file=sys.stderr)
+    import subprocess
+
+    sys.exit(subprocess.call(cmd, env=env))
+
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -116,6 +148,15 @@ def make_inventory(path: Path, rows: int, error_rate: float, seed: int) -> None:
 def main() -> int:
     import tempfile
 
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--platform", choices=("auto", "xvfb", "offscreen"), default="auto")
+    args = parser.parse_args()
+    _choose_platform(args.platform)
+    os.environ.setdefault("LABSYNC_GUI_NONINTERACTIVE", "1")
+    os.environ.setdefault("QT_SCALE_FACTOR", "1")
+
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtGui import QFont, QFontDatabase
 
@@ -147,6 +188,7 @@ def main() -> int:
     service = WorkspaceService(Workspace.open, JobRunner())
     window = MainWindow(service, demo=ctx)
     window.resize(1440, 880)
+    window.move(0, 0)
     window.show()
 
     def pump(ms: int = 50) -> None:
@@ -171,11 +213,28 @@ def main() -> int:
         window.import_finished.disconnect(done.append)
     pump(200)
 
-    def shot(widget: object, name: str) -> None:
-        pump(150)
-        pixmap = widget.grab()  # type: ignore[attr-defined]
+    real_screen = app.platformName() == "xcb"
+    print(f"make_screenshots: Qt platform {app.platformName()}", file=sys.stderr)
+
+    def capture(widget: Any, *, on_top: bool = True) -> Any:
+        """On a real X server, what the screen shows where the widget is (tooltips and pop-ups included);
+        offscreen, the widget rendered into a pixmap."""
+        if not real_screen:
+            return widget.grab()
+        if on_top:
+            widget.raise_()
+            pump(150)
+        top_left = widget.mapToGlobal(widget.rect().topLeft())
+        screen = widget.screen()
+        return screen.grabWindow(0, top_left.x(), top_left.y(), widget.width(), widget.height())
+
+    def save(pixmap: Any, name: str) -> None:
         pixmap.save(str(OUT / f"{name}.png"))
         print("wrote", OUT / f"{name}.png")
+
+    def shot(widget: object, name: str) -> None:
+        pump(150)
+        save(capture(widget), name)
 
     def shot_with_tooltip(win: Any, name: str) -> None:
         """The window with the current cell's tooltip (code, message, fix, citation) where Qt shows it."""
@@ -183,23 +242,29 @@ def main() -> int:
         from PySide6.QtWidgets import QApplication, QToolTip
 
         grid = win.grid
+        win.raise_()  # before the tooltip shows: raising the window later would cover it
+        pump(100)
         index = grid.currentIndex()
         rect = grid.visualRect(index)
         anchor = grid.viewport().mapToGlobal(rect.center())
         tip_text = index.data(Qt.ItemDataRole.ToolTipRole)
+        if real_screen:  # a real tooltip hides when the pointer is not over its cell: put it there
+            from PySide6.QtGui import QCursor
+
+            QCursor.setPos(anchor)
+            pump(100)
         if tip_text:
             QToolTip.showText(anchor, str(tip_text), grid.viewport(), rect, 60000)
-        pump(300)
-        pixmap = win.grab()
+        pump(400)
+        pixmap = capture(win, on_top=False)
         tips = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.inherits("QTipLabel")]
-        if tips:
+        if tips and not real_screen:  # offscreen, the tooltip is its own pixmap: paint it where it shows
             tip = tips[0]
             painter = QPainter(pixmap)
             painter.drawPixmap(win.mapFromGlobal(tip.pos()), tip.grab())
             painter.end()
         QToolTip.hideText()
-        pixmap.save(str(OUT / f"{name}.png"))
-        print("wrote", OUT / f"{name}.png")
+        save(pixmap, name)
 
     # 1. grid with violations (problems only is off; scroll to show a mix)
     window.tabs.setCurrentIndex(0)
@@ -315,6 +380,15 @@ def main() -> int:
 
     QTimer.singleShot(300, grab_settings)
     window.open_settings()
+
+    # 5b. the PI attestation form, signed as the identity the portal confirms
+    attestation = window.attest()
+    wait_for(lambda: attestation.signer.source == "portal", 15)
+    attestation.award.setText("R01GM123456")
+    attestation.agree.setChecked(True)
+    attestation.adjustSize()
+    shot(attestation, "attestation")
+    attestation.reject()
 
     # 6. the grid in dark mode (as when the OS is set to dark)
     from app.gui.theme import SCHEME_ENV, apply_color_scheme

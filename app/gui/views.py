@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui import theme
-from app.gui.codes import code_severity, code_title, state_title
+from app.gui.codes import code_severity, code_title, field_label, state_title
 from app.gui.grid_model import worst_severity
 from app.gui.list_model import Column, ObjectTableModel, display
 from app.gui.rows import row_number_of, row_raw_of, row_violations_of
@@ -110,7 +110,7 @@ def _reasons(row: Any) -> list[Any]:
 def _fix_text(violations: Sequence[Any]) -> str:
     parts = []
     for v in violations:
-        where = f"{v.field}: " if v.field else ""
+        where = f"{field_label(v.field)}: " if v.field else ""
         parts.append(f"{where}{v.message}")
     return "; ".join(parts)
 
@@ -134,8 +134,9 @@ class QuarantineView(QWidget):
                 Column(self.tr("Record"), lambda r: record_label(row_raw_of(r))),
                 Column(
                     self.tr("Problems"),
-                    lambda r: ", ".join(sorted({v.code for v in _reasons(r)})),
+                    lambda r: ", ".join(code_title(c) for c in sorted({v.code for v in _reasons(r)})),
                     icon=lambda r: theme.icon(worst_severity(_reasons(r)) or "warning"),
+                    tooltip=lambda r: ", ".join(sorted({v.code for v in _reasons(r)})),
                 ),
                 Column(
                     self.tr("What to fix"),
