@@ -325,12 +325,18 @@ class RowGridModel(QAbstractTableModel):
             stored = self.stored_row(section)
             return str(row_number_of(stored)) if stored is not None else ""
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole):
+            # every row with a problem is marked where the row number is, even when its cell is scrolled
+            # out of sight; the tooltip lists the row's own problems first, then its cells'
+            stored = self.stored_row(section)
+            if stored is None:
+                return None
             row_level = self.row_level_violations(section)
-            if not row_level:
+            in_cells = [v for v in row_violations_of(stored) if v not in row_level]
+            if not row_level and not in_cells:
                 return None
             if role == Qt.ItemDataRole.DecorationRole:
-                return theme.icon(worst_severity(row_level) or "warning")
-            return violation_tooltip(row_level, self.tr)
+                return theme.icon(worst_severity([*row_level, *in_cells]) or "warning")
+            return violation_tooltip([*row_level, *in_cells], self.tr)
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:

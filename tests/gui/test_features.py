@@ -258,6 +258,9 @@ def test_attestation_records_statement_signer_and_time_as_data(qtbot: Any, windo
         assert raw["signed_by"] == "portal:pi-nguyen"
         assert raw["signed_at"]
         assert record["statement_text"] not in summary.label
+        signature = {"statement_text", "statement_version", "signed_by", "signed_at"}
+        assert not [v for v in stored.violations if v.field in signature], stored.violations
+        assert summary.invalid_count == 0, stored.violations
     else:  # an older data dictionary: the evidence travels in the batch label
         assert record["statement_version"] in summary.label
         assert "portal:pi-nguyen" in summary.label
