@@ -105,7 +105,7 @@ def cell_text(value: CellValue | str) -> str:
         return repr(value)
     if isinstance(value, Decimal):
         if value == value.to_integral_value():
-            return str(value.quantize(Decimal(1)))
+            return format(value.to_integral_value(), "f")  # quantize() fails past 28 digits
         return format(value, "f")
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
@@ -148,6 +148,37 @@ def parse_date(text: str, order: str = "MDY", pivot: int = 69) -> dt.date | None
     except ValueError:
         return None
     return None
+
+
+_ISO_DATETIME = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6})\d*)?)?\s*"
+    r"(Z|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+
+
+def parse_datetime(text: str) -> dt.datetime | None:
+    """Parse an ISO 8601 date and time (``2026-03-01T14:05:09Z``, ``2026-03-01 14:05``, with an optional UTC
+    offset); ``None`` when it is not one. A date without a time is not a timestamp (nothing is guessed)."""
+    m = _ISO_DATETIME.match(text.strip())
+    if m is None:
+        return None
+    try:
+        micro = int((m[7] or "0").ljust(6, "0"))
+        zone = m[8]
+        tz: dt.tzinfo | None = None
+        if zone is not None:
+            if zone.upper() == "Z":
+                tz = dt.UTC
+            else:
+                digits = zone[1:].replace(":", "")
+                offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+                tz = dt.timezone(-offset if zone[0] == "-" else offset)
+        return dt.datetime(
+            int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), int(m[6] or 0), micro, tzinfo=tz
+        )
+    except ValueError:
+        return None
 
 
 def parse_decimal(text: str, *, money: bool = False, percent: bool = False) -> Decimal | None:
@@ -447,6 +478,38 @@ class FieldCompiler:
                 True,
             )
         return day, None, True
+
+    def _check_datetime(self, spec: FieldSpec, cell: CellValue | str, text: str, label: str) -> Checked3:
+        """A timestamp (date and time), e.g. when an attestation was signed. DATE_IN_FUTURE compares its date
+        (in its own time zone) with the as-of date."""
+        stamp: dt.datetime | None
+        if isinstance(cell, dt.datetime):
+            stamp = cell
+        elif isinstance(cell, str):
+            stamp = parse_datetime(clean_text(cell))
+        else:
+            stamp = None  # a date alone (or a number) is not a timestamp
+        if stamp is None:
+            return self._type_invalid(
+                spec,
+                text,
+                f"The {label} “{text}” is not a date and time.",
+                "Enter a date and time such as 2025-03-31 14:05 (ISO 8601, optionally with a UTC offset).",
+            )
+        if spec.not_after_as_of and stamp.date() > self.as_of:
+            return (
+                stamp,
+                (
+                    self._v(
+                        "DATE_IN_FUTURE",
+                        spec,
+                        text,
+                        f"The {label} {stamp.isoformat()} is after the as-of date {self.as_of.isoformat()}.",
+                    ),
+                ),
+                False,
+            )
+        return stamp, None, True
 
     def _check_bool(self, spec: FieldSpec, cell: CellValue | str, text: str, label: str) -> Checked3:
         if isinstance(cell, bool):

@@ -28,6 +28,7 @@ FIELD_TYPES = frozenset(
         "percent",
         "money",
         "date",
+        "datetime",
         "bool",
         "enum",
         "email",

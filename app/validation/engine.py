@@ -94,6 +94,7 @@ RULE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "attestation": (
         "attested",
         "signature_date",
+        "signed_at",
         "period_start",
         "period_end",
         "attestation_type",
@@ -645,6 +646,10 @@ class RowValidator:
     ) -> None:
         attested = values.get("attested")
         signed = values.get("signature_date")
+        signed_field = "signature_date"
+        if signed is None and values.get("signed_at") is not None:
+            signed = values["signed_at"].date()  # the e-signature's timestamp dates the signature
+            signed_field = "signed_at"
         if attested is False:
             out.append(
                 self._v(
@@ -655,14 +660,18 @@ class RowValidator:
                     "The attestation is marked as not attested.",
                 )
             )
-        elif attested is True and is_blank_value(values, texts, "signature_date"):
+        elif (
+            attested is True
+            and is_blank_value(values, texts, "signature_date")
+            and is_blank_value(values, texts, "signed_at")
+        ):
             out.append(
                 self._v(
                     "ATTESTATION_UNSIGNED",
                     row,
                     "signature_date",
                     texts.get("signature_date"),
-                    "The attestation has no signature date.",
+                    "The attestation has no signature date (nor an e-signature time).",
                 )
             )
         start, end = values.get("period_start"), values.get("period_end")
@@ -687,8 +696,8 @@ class RowValidator:
                 self._v(
                     "CERTIFIED_BEFORE_PERIOD_END",
                     row,
-                    "signature_date",
-                    texts.get("signature_date"),
+                    signed_field,
+                    texts.get(signed_field),
                     f"The {kind} was signed {signed.isoformat()}, before the period it certifies ends "
                     f"({end.isoformat()}).",
                 )

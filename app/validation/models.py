@@ -55,6 +55,8 @@ def _annotation(spec: FieldSpec) -> tuple[Any, dict[str, Any]]:
             constraints["le"] = int(spec.max)
     elif spec.type == "date":
         kind = dt.date
+    elif spec.type == "datetime":
+        kind = dt.datetime
     elif spec.type == "bool":
         kind = bool
     elif spec.type == "enum":

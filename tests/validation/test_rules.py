@@ -146,6 +146,31 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
     ("ATTESTATION_UNSIGNED", "attestation", {"attested": "no"}, {"attested": "yes"}),
     ("ATTESTATION_UNSIGNED", "attestation", {"signature_date": ""}, {"signature_date": "2025-07-01"}),
     (
+        "ATTESTATION_UNSIGNED",
+        "attestation",
+        {"signature_date": "", "signed_at": ""},
+        {"signature_date": "", "signed_at": "2025-07-01T10:00:00Z"},
+    ),
+    ("TYPE_INVALID", "attestation", {"signed_at": "2025-07-15"}, {"signed_at": "2025-07-15 09:30"}),
+    (
+        "TYPE_INVALID",
+        "attestation",
+        {"signed_at": "2025-07-15T25:00"},
+        {"signed_at": "2025-07-15T23:59:59+02:00"},
+    ),
+    (
+        "DATE_IN_FUTURE",
+        "attestation",
+        {"signed_at": "2026-01-16T00:00:01"},
+        {"signed_at": "2026-01-15T23:59:59"},
+    ),
+    (
+        "CERTIFIED_BEFORE_PERIOD_END",
+        "attestation",
+        {"signature_date": None, "signed_at": "2025-06-29T23:00:00-05:00"},
+        {"signature_date": None, "signed_at": "2025-06-30T08:00:00-05:00"},
+    ),
+    (
         "PERIOD_INVALID",
         "attestation",
         {"period_end": "2024-12-31"},
