@@ -296,10 +296,13 @@ class SyncClient:
         report = SyncReport()
         lab = self.lab()
 
+        todo = [(str(key), list(entries)) for key, entries in batches]
+        # audited before the first byte, in one transaction for the whole replay
+        self.workspace.record_retries([key for key, _ in todo], "replay of an earlier request")
+
         def groups() -> Iterator[_Group]:
-            for key, entries in batches:
-                self.workspace.record_retry(str(key), 0, "replay of an earlier request")
-                yield str(key), list(entries), lab
+            for key, entries in todo:
+                yield key, entries, lab
 
         try:
             self._pipeline(groups(), report, lambda n: None, None)

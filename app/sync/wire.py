@@ -102,13 +102,35 @@ def _record_text(entry: Any, default_lab: str | None) -> str:
     Canonical key order puts ``payload`` and ``payload_hash`` between the fields before "payload" and those
     after it, so the record is three serializations spliced: head, payload (+ its hash), tail."""
     record = _wire_fields(entry, default_lab)
-    payload_text = _dumps(record.pop("payload"))
+    payload = record.pop("payload")
+    # the workspace keeps the canonical JSON text of the payload (sorted keys, compact, plain JSON types):
+    # exactly what _dumps gives for its parsed form, so it is used as is instead of serializing again
+    stored = getattr(entry, "payload_json", None)
+    payload_text = stored if isinstance(stored, str) and stored else _dumps(payload)
     digest = hashlib.sha256(payload_text.encode()).hexdigest()
-    head = _dumps({k: v for k, v in record.items() if k < "payload"})
-    tail = _dumps({k: v for k, v in record.items() if k > "payload_hash"})
+    head = _members({k: v for k, v in record.items() if k < "payload"})
+    tail = _members({k: v for k, v in record.items() if k > "payload_hash"})
     middle = f'"payload":{payload_text},"payload_hash":"{digest}"'
-    parts = [part for part in (head[1:-1], middle, tail[1:-1]) if part]
+    parts = [part for part in (head, middle, tail) if part]
     return "{" + ",".join(parts) + "}"
+
+
+_encode_str = json.encoder.encode_basestring  # the C encoder json.dumps(ensure_ascii=False) uses for str
+
+
+def _members(record: Mapping[str, Any]) -> str:
+    """``_dumps(record)`` without its braces; string and null values written directly (the same text)."""
+    parts = []
+    for key in sorted(record):
+        value = record[key]
+        if isinstance(value, str):
+            text = _encode_str(value)
+        elif value is None:
+            text = "null"
+        else:
+            text = _dumps(value)
+        parts.append(f"{_encode_str(key)}:{text}")
+    return ",".join(parts)
 
 
 def batch_body(entries: Sequence[Any], default_lab: str | None = None) -> bytes:

@@ -96,7 +96,7 @@ def _entry(row: Sequence[Any]) -> OutboxEntry:
         record_type=d["record_type"],
         classification=d["classification"],
         source_identity=d["source_identity"],
-        payload=json.loads(d["payload"]),
+        payload_json=d["payload"],
         idempotency_key=d["idempotency_key"],
         state=OutboxState(d["state"]),
         attempts=int(d["attempts"]),
@@ -652,6 +652,31 @@ class OutboxMixin(WorkspaceBase):
                 },
                 idempotency_key=request_key,
             )
+
+    def record_retries(self, request_keys: Sequence[str], reason: str) -> None:
+        """Audit a resend of each of these requests (same key, same body; e.g. a replay of resolved ones), in
+        one transaction: one "retry" entry per request with its attempt number. Nothing changes state."""
+        with self._write() as conn:
+            for key in request_keys:
+                rec = conn.execute(
+                    "SELECT attempts, entry_ids FROM send_attempts WHERE request_key = ?", (key,)
+                ).fetchone()
+                if rec is None:
+                    raise OutboxConflict("unknown request key")
+                number = int(rec[0]) + 1
+                conn.execute("UPDATE send_attempts SET attempts = ? WHERE request_key = ?", (number, key))
+                self.audit.append(
+                    conn,
+                    "retry",
+                    f"request:{key}",
+                    after={
+                        "request": key,
+                        "attempt": number,
+                        "reason": reason[:200],
+                        "entries": len(json.loads(rec[1])),
+                    },
+                    idempotency_key=key,
+                )
 
     def _audit_retry(self, conn: Connection, attempt: SendAttempt, number: int, reason: str) -> None:
         self.audit.append(

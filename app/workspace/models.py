@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -145,7 +147,7 @@ class OutboxEntry:
     record_type: str
     classification: str
     source_identity: str
-    payload: dict[str, Any]
+    payload_json: str  # the canonical JSON text stored when the entry was queued (what the key hashes)
     idempotency_key: str
     state: OutboxState
     attempts: int
@@ -157,6 +159,12 @@ class OutboxEntry:
     superseded_by: int | None
     created_at: str
     updated_at: str
+
+    @functools.cached_property
+    def payload(self) -> dict[str, Any]:
+        """The payload (parsed from ``payload_json`` on first use)."""
+        value: dict[str, Any] = json.loads(self.payload_json)
+        return value
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -116,6 +116,10 @@ class FakeOutbox:
         self.audit.append(("retry", request_key, self.attempts[request_key]))
         self.retries.append((request_key, self.attempts[request_key], reason))
 
+    def record_retries(self, request_keys: list[str], reason: str) -> None:
+        for key in request_keys:
+            self.record_retry(key, 0, reason)
+
     def record_results(self, request_key: str, results: list[Any]) -> None:
         resolved = any(r.state in ("ACKED", "REJECTED") for r in results)
         for r in results:
