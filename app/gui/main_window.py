@@ -749,7 +749,7 @@ class MainWindow(QMainWindow):
             total = reader.row_count(fresh.id)
             self.summary.setText(
                 self.tr("{0} · {1}: {2} rows, {3} valid, {4} with errors").format(
-                    fresh.source_name,
+                    _batch_name(fresh),
                     fresh.record_type.replace("_", " "),
                     f"{total:,}",
                     f"{total - invalid:,}",
@@ -1341,7 +1341,7 @@ class MainWindow(QMainWindow):
         path = write_attestation_csv(folder, record, columns)
         mapping = {title: name for name, title in columns}
         if {"statement_text", "statement_version", "signed_by", "signed_at"} <= as_fields:
-            label = f"attestation signed by {record['signed_by']}"
+            label = f"{record['attestation_type']} signed by {record['signed_by']}"
         else:
             label = (
                 f"attestation v{record['statement_version']} signed {record['signed_at']} "
@@ -1391,8 +1391,20 @@ class MainWindow(QMainWindow):
 _SUFFIXES = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt"}
 
 
+def _batch_name(b: Any) -> str:
+    """What a batch is called: its label when it has one (a signed attestation), else its file's name."""
+    return str(getattr(b, "label", "") or b.source_name)
+
+
 def _batch_label(b: Any) -> str:
-    return f"#{b.id} {b.source_name} ({b.row_count:,} rows)"
+    from PySide6.QtCore import QCoreApplication
+
+    rows = (
+        QCoreApplication.translate("MainWindow", "1 row")
+        if b.row_count == 1
+        else QCoreApplication.translate("MainWindow", "{0} rows").format(f"{b.row_count:,}")
+    )
+    return f"#{b.id} {_batch_name(b)} ({rows})"
 
 
 def _prefs_file() -> Path:
