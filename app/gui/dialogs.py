@@ -258,6 +258,11 @@ def ask_submit(parent: QWidget, valid: int, invalid: int, *, partial_allowed: bo
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(QCoreApplication.translate("SubmitDialog", "Submit to the portal"))
+    box.setInformativeText(
+        QCoreApplication.translate(
+            "SubmitDialog", "Rows the portal already has, unchanged since, are not sent again."
+        )
+    )
     if invalid == 0:
         box.setText(
             QCoreApplication.translate(
@@ -288,6 +293,8 @@ def ask_submit(parent: QWidget, valid: int, invalid: int, *, partial_allowed: bo
             QCoreApplication.translate(
                 "SubmitDialog", "The institution's policy requires every row to be valid first."
             )
+            + "\n"
+            + box.informativeText()
         )
     wait_btn = box.addButton(
         QCoreApplication.translate("SubmitDialog", "Wait until all are valid"),

@@ -763,9 +763,11 @@ class MainWindow(QMainWindow):
                 file_issues=list(fresh.file_issues or []),
             )
             self.panel.set_summary(
-                self.tr("{0} rows need fixing. Click a problem to go to the next cell that has it.").format(
-                    f"{invalid:,}"
-                )
+                self.tr("1 row needs fixing. Click a problem to go to the cell that has it.")
+                if invalid == 1
+                else self.tr(
+                    "{0} rows need fixing. Click a problem to go to the next cell that has it."
+                ).format(f"{invalid:,}")
                 if invalid
                 else self.tr("No errors left in this batch. Ready to submit.")
             )
@@ -1187,7 +1189,10 @@ class MainWindow(QMainWindow):
         acked = int(getattr(report, "acked", 0) or 0)
         if acked and not getattr(report, "rejected", 0):
             self.statusBar().showMessage(
-                self.tr("{0} records accepted by the portal.").format(f"{acked:,}"), 10000
+                self.tr("1 record accepted by the portal.")
+                if acked == 1
+                else self.tr("{0} records accepted by the portal.").format(f"{acked:,}"),
+                10000,
             )
 
     def notify(self, title: str, message: str) -> None:

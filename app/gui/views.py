@@ -169,9 +169,11 @@ class QuarantineView(QWidget):
         self.model.set_items(shown)
         extra = self.tr(" (first 5,000 shown)") if len(rows) > len(shown) else ""
         self.info.setText(
-            self.tr("{0} rows are held back until they are fixed. Double-click one to fix it.{1}").format(
-                f"{len(rows):,}", extra
-            )
+            self.tr("1 row is held back until it is fixed. Double-click it to fix it.")
+            if len(rows) == 1
+            else self.tr(
+                "{0} rows are held back until they are fixed. Double-click one to fix it.{1}"
+            ).format(f"{len(rows):,}", extra)
             if rows
             else self.tr("Nothing is in quarantine.")
         )
