@@ -4,77 +4,117 @@
 <context>
     <name>AttestationDialog</name>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="429"/>
+        <location filename="../../app/gui/dialogs.py" line="475"/>
         <source>PI Attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="432"/>
+        <location filename="../../app/gui/dialogs.py" line="479"/>
         <source>Attestation type</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="434"/>
+        <location filename="../../app/gui/dialogs.py" line="485"/>
         <source>Award number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="438"/>
+        <location filename="../../app/gui/dialogs.py" line="490"/>
         <source>Period start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="438"/>
+        <location filename="../../app/gui/dialogs.py" line="490"/>
         <source>Period end</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="444"/>
+        <location filename="../../app/gui/dialogs.py" line="496"/>
         <source>Statement</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="447"/>
+        <location filename="../../app/gui/dialogs.py" line="500"/>
         <source>I attest that the statement above is true</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="449"/>
+        <location filename="../../app/gui/dialogs.py" line="531"/>
         <source>Signing as {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="454"/>
+        <location filename="../../app/gui/dialogs.py" line="506"/>
         <source>Type:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="455"/>
+        <location filename="../../app/gui/dialogs.py" line="449"/>
+        <source>{0} (portal identity)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs.py" line="450"/>
+        <source>{0} (computer user: not signed in to the portal)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs.py" line="481"/>
+        <source>PI name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs.py" line="483"/>
+        <source>PI e-mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs.py" line="486"/>
+        <source>e.g. R01GM123456</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs.py" line="503"/>
+        <source>Signing identity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs.py" line="507"/>
+        <source>PI name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs.py" line="508"/>
+        <source>PI e-mail:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs.py" line="509"/>
         <source>Award:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="456"/>
+        <location filename="../../app/gui/dialogs.py" line="510"/>
         <source>Period start:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="457"/>
+        <location filename="../../app/gui/dialogs.py" line="511"/>
         <source>Period end:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="458"/>
+        <location filename="../../app/gui/dialogs.py" line="512"/>
         <source>Statement (version {0}):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="460"/>
+        <location filename="../../app/gui/dialogs.py" line="514"/>
         <source>Sign</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="474"/>
+        <location filename="../../app/gui/dialogs.py" line="537"/>
         <source>I certify that the {0} for the period shown is complete and correct to the best of my knowledge, and that I have reviewed the records it covers.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -82,187 +122,202 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../app/gui/views.py" line="276"/>
+        <location filename="../../app/gui/views.py" line="278"/>
         <source>#</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="278"/>
+        <location filename="../../app/gui/views.py" line="280"/>
         <source>When (local time)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="281"/>
+        <location filename="../../app/gui/views.py" line="283"/>
         <source>Who</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="285"/>
+        <location filename="../../app/gui/views.py" line="288"/>
         <source>Action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="286"/>
+        <location filename="../../app/gui/views.py" line="292"/>
         <source>What</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="288"/>
+        <location filename="../../app/gui/views.py" line="294"/>
         <source>Before</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="290"/>
+        <location filename="../../app/gui/views.py" line="296"/>
         <source>After</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="295"/>
+        <location filename="../../app/gui/views.py" line="301"/>
         <source>Filter by batch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="297"/>
+        <location filename="../../app/gui/views.py" line="303"/>
         <source>Record or row…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="298"/>
+        <location filename="../../app/gui/views.py" line="304"/>
         <source>Filter by record</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="300"/>
+        <location filename="../../app/gui/views.py" line="306"/>
         <source>Filter by action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="301"/>
+        <location filename="../../app/gui/views.py" line="307"/>
         <source>All actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="303"/>
+        <location filename="../../app/gui/views.py" line="309"/>
         <source>Import</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="304"/>
+        <location filename="../../app/gui/views.py" line="310"/>
         <source>Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="305"/>
+        <location filename="../../app/gui/views.py" line="311"/>
         <source>Undo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="306"/>
+        <location filename="../../app/gui/views.py" line="312"/>
         <source>Submit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="307"/>
+        <location filename="../../app/gui/views.py" line="313"/>
         <source>Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="308"/>
+        <location filename="../../app/gui/views.py" line="314"/>
         <source>Accepted by the portal</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="309"/>
+        <location filename="../../app/gui/views.py" line="315"/>
         <source>Rejected by the portal</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="310"/>
+        <location filename="../../app/gui/views.py" line="316"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="311"/>
+        <location filename="../../app/gui/views.py" line="317"/>
         <source>Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="312"/>
+        <location filename="../../app/gui/views.py" line="318"/>
         <source>Key change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="316"/>
-        <source>Verify Integrity</source>
+        <location filename="../../app/gui/views.py" line="322"/>
+        <source>Workspace created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="318"/>
-        <source>Checks that no audit entry was changed, removed or reordered</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/views.py" line="320"/>
-        <source>Export…</source>
+        <location filename="../../app/gui/views.py" line="323"/>
+        <source>Workspace upgraded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/gui/views.py" line="324"/>
+        <source>Attestation signed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/views.py" line="328"/>
+        <source>Verify Integrity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/views.py" line="330"/>
+        <source>Checks that no audit entry was changed, removed or reordered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/views.py" line="332"/>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/views.py" line="336"/>
         <source>Verification result</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="331"/>
+        <location filename="../../app/gui/views.py" line="343"/>
         <source>Batch:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="334"/>
+        <location filename="../../app/gui/views.py" line="346"/>
         <source>Action:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="339"/>
+        <location filename="../../app/gui/views.py" line="351"/>
         <source>Audit log entries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="350"/>
+        <location filename="../../app/gui/views.py" line="362"/>
         <source>All batches</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="372"/>
+        <location filename="../../app/gui/views.py" line="384"/>
         <source>Verifying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="385"/>
+        <location filename="../../app/gui/views.py" line="397"/>
         <source>The audit log is intact: all {0} entries check out; none was changed, removed, inserted or reordered.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="392"/>
+        <location filename="../../app/gui/views.py" line="404"/>
         <source>The audit log has been tampered with: entry {0} does not check out. {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="401"/>
+        <location filename="../../app/gui/views.py" line="413"/>
         <source>Verification could not run: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="405"/>
+        <location filename="../../app/gui/views.py" line="417"/>
         <source>Export audit log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="405"/>
+        <location filename="../../app/gui/views.py" line="417"/>
         <source>CSV (*.csv);;JSON Lines (*.jsonl)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="418"/>
+        <location filename="../../app/gui/views.py" line="430"/>
         <source>Exported to {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -288,52 +343,52 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../app/gui/views.py" line="470"/>
+        <location filename="../../app/gui/views.py" line="482"/>
         <source>Open problems by code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="471"/>
+        <location filename="../../app/gui/views.py" line="483"/>
         <source>Outbox by state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="472"/>
+        <location filename="../../app/gui/views.py" line="484"/>
         <source>Valid rows and rows with errors, batch by batch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="515"/>
+        <location filename="../../app/gui/views.py" line="527"/>
         <source>{0} problems of {1} kinds in the current batch · {2} records waiting to be sent · {3} accepted by the portal</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="532"/>
+        <location filename="../../app/gui/views.py" line="544"/>
         <source>Errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="533"/>
+        <location filename="../../app/gui/views.py" line="545"/>
         <source>Warnings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="545"/>
+        <location filename="../../app/gui/views.py" line="557"/>
         <source>no problems</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="571"/>
+        <location filename="../../app/gui/views.py" line="583"/>
         <source>Outbox empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="585"/>
+        <location filename="../../app/gui/views.py" line="599"/>
         <source>Rows with errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="587"/>
+        <location filename="../../app/gui/views.py" line="601"/>
         <source>Valid rows</source>
         <translation type="unfinished"></translation>
     </message>
@@ -341,60 +396,60 @@
 <context>
     <name>EditController</name>
     <message>
-        <location filename="../../app/gui/editing.py" line="125"/>
-        <source>Edit {0}</source>
+        <location filename="../../app/gui/editing.py" line="127"/>
+        <source>{0} edit</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>FindReplaceDialog</name>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="199"/>
+        <location filename="../../app/gui/dialogs.py" line="202"/>
         <source>Find and Replace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="205"/>
+        <location filename="../../app/gui/dialogs.py" line="208"/>
         <source>Column</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="207"/>
+        <location filename="../../app/gui/dialogs.py" line="210"/>
         <source>Find</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="209"/>
+        <location filename="../../app/gui/dialogs.py" line="212"/>
         <source>Replace with</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="210"/>
+        <location filename="../../app/gui/dialogs.py" line="213"/>
         <source>Whole cell only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="211"/>
+        <location filename="../../app/gui/dialogs.py" line="214"/>
         <source>Match case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="214"/>
+        <location filename="../../app/gui/dialogs.py" line="217"/>
         <source>In column:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="215"/>
+        <location filename="../../app/gui/dialogs.py" line="218"/>
         <source>Find:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="216"/>
+        <location filename="../../app/gui/dialogs.py" line="219"/>
         <source>Replace with:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="220"/>
+        <location filename="../../app/gui/dialogs.py" line="223"/>
         <source>Replace All</source>
         <translation type="unfinished"></translation>
     </message>
@@ -402,12 +457,12 @@
 <context>
     <name>GridView</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="101"/>
+        <location filename="../../app/gui/main_window.py" line="125"/>
         <source>Rows of the batch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="104"/>
+        <location filename="../../app/gui/main_window.py" line="128"/>
         <source>Cells with a problem are tinted red (error) or amber (warning); hover for the reason and fix.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -415,579 +470,607 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/gui/main_window.py" line="127"/>
+        <location filename="../../app/gui/main_window.py" line="151"/>
         <source>LabSync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="127"/>
+        <location filename="../../app/gui/main_window.py" line="151"/>
         <source> — demo workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="145"/>
+        <location filename="../../app/gui/main_window.py" line="169"/>
         <source>The change was not saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="159"/>
+        <location filename="../../app/gui/main_window.py" line="184"/>
         <source>Batch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="164"/>
+        <location filename="../../app/gui/main_window.py" line="189"/>
         <source>Search rows…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="166"/>
+        <location filename="../../app/gui/main_window.py" line="191"/>
         <source>Search rows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="170"/>
+        <location filename="../../app/gui/main_window.py" line="195"/>
         <source>Rows with errors only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="171"/>
+        <location filename="../../app/gui/main_window.py" line="196"/>
         <source>Show only rows with errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="174"/>
+        <location filename="../../app/gui/main_window.py" line="199"/>
         <source>Batch summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="176"/>
+        <location filename="../../app/gui/main_window.py" line="201"/>
         <source>Batch:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="198"/>
+        <location filename="../../app/gui/main_window.py" line="223"/>
         <source>Rows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="199"/>
+        <location filename="../../app/gui/main_window.py" line="224"/>
         <source>Quarantine</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="200"/>
+        <location filename="../../app/gui/main_window.py" line="225"/>
         <source>Outbox</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="201"/>
+        <location filename="../../app/gui/main_window.py" line="226"/>
         <source>Audit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="202"/>
+        <location filename="../../app/gui/main_window.py" line="227"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="209"/>
+        <location filename="../../app/gui/main_window.py" line="237"/>
         <source>Problems</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="220"/>
+        <location filename="../../app/gui/main_window.py" line="248"/>
         <source>Import progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="223"/>
+        <location filename="../../app/gui/main_window.py" line="251"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="224"/>
+        <location filename="../../app/gui/main_window.py" line="252"/>
         <source>Cancel import</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="229"/>
+        <location filename="../../app/gui/main_window.py" line="257"/>
         <source>Sync status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="231"/>
+        <location filename="../../app/gui/main_window.py" line="259"/>
         <source>Records waiting to be sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="288"/>
+        <location filename="../../app/gui/main_window.py" line="316"/>
         <source>&amp;Open…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="291"/>
+        <location filename="../../app/gui/main_window.py" line="319"/>
         <source>Open a spreadsheet (xlsx, xlsm, csv, tsv, txt)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="294"/>
+        <location filename="../../app/gui/main_window.py" line="322"/>
         <source>&amp;Export Corrected File…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="296"/>
+        <location filename="../../app/gui/main_window.py" line="324"/>
         <source>Save the batch as xlsx (problems highlighted) or csv</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="298"/>
+        <location filename="../../app/gui/main_window.py" line="326"/>
         <source>&amp;Remediation Report per PI…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="299"/>
+        <location filename="../../app/gui/main_window.py" line="327"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="300"/>
+        <location filename="../../app/gui/main_window.py" line="328"/>
         <source>&amp;Undo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="302"/>
+        <location filename="../../app/gui/main_window.py" line="330"/>
         <source>&amp;Redo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="304"/>
+        <location filename="../../app/gui/main_window.py" line="332"/>
         <source>&amp;Find and Replace…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="306"/>
+        <location filename="../../app/gui/main_window.py" line="334"/>
         <source>&amp;Search</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="308"/>
+        <location filename="../../app/gui/main_window.py" line="336"/>
         <source>Fill &amp;Down</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="311"/>
+        <location filename="../../app/gui/main_window.py" line="339"/>
         <source>Copy the top selected cell into the cells below it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="313"/>
+        <location filename="../../app/gui/main_window.py" line="341"/>
         <source>&amp;Next Problem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="315"/>
+        <location filename="../../app/gui/main_window.py" line="343"/>
         <source>&amp;Submit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="318"/>
+        <location filename="../../app/gui/main_window.py" line="346"/>
         <source>Put the valid rows into the outbox for the portal</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="320"/>
+        <location filename="../../app/gui/main_window.py" line="348"/>
         <source>S&amp;ync Now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="321"/>
+        <location filename="../../app/gui/main_window.py" line="349"/>
         <source>&amp;Retry Rejected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="322"/>
+        <location filename="../../app/gui/main_window.py" line="350"/>
         <source>&amp;Settings…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="323"/>
+        <location filename="../../app/gui/main_window.py" line="351"/>
         <source>PI &amp;Attestation…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="324"/>
+        <location filename="../../app/gui/main_window.py" line="352"/>
         <source>&amp;About LabSync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="329"/>
+        <location filename="../../app/gui/main_window.py" line="357"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="331"/>
+        <location filename="../../app/gui/main_window.py" line="359"/>
         <source>Open &amp;Recent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="338"/>
+        <location filename="../../app/gui/main_window.py" line="366"/>
         <source>&amp;Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="350"/>
+        <location filename="../../app/gui/main_window.py" line="378"/>
         <source>&amp;Batch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="353"/>
+        <location filename="../../app/gui/main_window.py" line="381"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="358"/>
+        <location filename="../../app/gui/main_window.py" line="386"/>
         <source>&amp;Tools</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="360"/>
+        <location filename="../../app/gui/main_window.py" line="388"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="364"/>
+        <location filename="../../app/gui/main_window.py" line="392"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="413"/>
+        <location filename="../../app/gui/main_window.py" line="441"/>
         <source>Open a spreadsheet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="415"/>
+        <location filename="../../app/gui/main_window.py" line="443"/>
         <source>Spreadsheets ({0});;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="425"/>
+        <location filename="../../app/gui/main_window.py" line="453"/>
         <source>Wait for the current import to finish, or cancel it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="428"/>
+        <location filename="../../app/gui/main_window.py" line="456"/>
         <source>Reading {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="452"/>
+        <location filename="../../app/gui/main_window.py" line="480"/>
         <source>Choose a sheet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="453"/>
+        <location filename="../../app/gui/main_window.py" line="481"/>
         <source>{0} has several sheets. Which one holds the records?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="474"/>
+        <location filename="../../app/gui/main_window.py" line="502"/>
         <source>Import cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="505"/>
+        <location filename="../../app/gui/main_window.py" line="533"/>
         <source>Cannot open {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="514"/>
+        <location filename="../../app/gui/main_window.py" line="542"/>
         <source>Importing {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="555"/>
+        <location filename="../../app/gui/main_window.py" line="583"/>
         <source>{0}: showing the first rows while the whole file is checked (read-only until the import finishes)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="566"/>
+        <location filename="../../app/gui/main_window.py" line="594"/>
         <source>Cancelling the import…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="575"/>
+        <location filename="../../app/gui/main_window.py" line="603"/>
+        <location filename="../../app/gui/main_window.py" line="1410"/>
         <source>{0} rows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="594"/>
+        <location filename="../../app/gui/main_window.py" line="622"/>
         <source>Imported {0} rows in {1} s: {2} valid, {3} with errors.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="612"/>
+        <location filename="../../app/gui/main_window.py" line="640"/>
         <source>Import cancelled; nothing was stored.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="614"/>
+        <location filename="../../app/gui/main_window.py" line="642"/>
         <source>The file could not be imported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="690"/>
+        <location filename="../../app/gui/main_window.py" line="720"/>
+        <source>Row {0} · {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="740"/>
         <source>Open a spreadsheet to begin: File ▸ Open (Ctrl+O), or drop it here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="701"/>
+        <location filename="../../app/gui/main_window.py" line="751"/>
         <source>{0} · {1}: {2} rows, {3} valid, {4} with errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="716"/>
+        <location filename="../../app/gui/main_window.py" line="766"/>
+        <source>1 row needs fixing. Click a problem to go to the cell that has it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="769"/>
         <source>{0} rows need fixing. Click a problem to go to the next cell that has it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="720"/>
+        <location filename="../../app/gui/main_window.py" line="772"/>
         <source>No errors left in this batch. Ready to submit.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="731"/>
+        <location filename="../../app/gui/main_window.py" line="783"/>
         <source>{0} pending</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="733"/>
+        <location filename="../../app/gui/main_window.py" line="785"/>
         <source>, {0} rejected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="791"/>
+        <location filename="../../app/gui/main_window.py" line="843"/>
         <source>Loading rows…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="802"/>
+        <location filename="../../app/gui/main_window.py" line="854"/>
         <source>Cannot show the rows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="869"/>
+        <location filename="../../app/gui/main_window.py" line="924"/>
+        <location filename="../../app/gui/main_window.py" line="989"/>
         <source>No cell with {0} in this batch.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="869"/>
-        <location filename="../../app/gui/main_window.py" line="902"/>
+        <location filename="../../app/gui/main_window.py" line="924"/>
+        <location filename="../../app/gui/main_window.py" line="1021"/>
         <source>problems</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="878"/>
+        <location filename="../../app/gui/main_window.py" line="939"/>
+        <location filename="../../app/gui/main_window.py" line="997"/>
         <source>Looking for the next {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="878"/>
+        <location filename="../../app/gui/main_window.py" line="997"/>
         <source>problem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="902"/>
+        <location filename="../../app/gui/main_window.py" line="1021"/>
         <source>No cell with {0} in the rows shown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="925"/>
+        <location filename="../../app/gui/main_window.py" line="1044"/>
         <source>Use suggestion “{0}”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="939"/>
+        <location filename="../../app/gui/main_window.py" line="1058"/>
         <source>Select a cell and the cells below it to fill down.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="952"/>
+        <location filename="../../app/gui/main_window.py" line="1071"/>
         <source>Fill down</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="983"/>
+        <location filename="../../app/gui/main_window.py" line="1102"/>
         <source>Replace in {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="984"/>
+        <location filename="../../app/gui/main_window.py" line="1103"/>
         <source>Replaced in {0} cells.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1000"/>
+        <location filename="../../app/gui/main_window.py" line="1119"/>
         <source>Nothing submitted: fix the remaining rows first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1007"/>
+        <location filename="../../app/gui/main_window.py" line="1126"/>
         <source>Submit failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1016"/>
+        <location filename="../../app/gui/main_window.py" line="1135"/>
         <source>{0} rows queued for the portal ({1} already sent), {2} held in quarantine.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1039"/>
+        <location filename="../../app/gui/main_window.py" line="1158"/>
         <source>{0} entries will be sent again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1044"/>
+        <location filename="../../app/gui/main_window.py" line="1163"/>
         <source>Retry failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1048"/>
+        <location filename="../../app/gui/main_window.py" line="1167"/>
         <source>Online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1049"/>
+        <location filename="../../app/gui/main_window.py" line="1168"/>
         <source>Portal: not synced yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1050"/>
+        <location filename="../../app/gui/main_window.py" line="1169"/>
         <source>Offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1051"/>
+        <location filename="../../app/gui/main_window.py" line="1170"/>
         <source>Syncing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1052"/>
+        <location filename="../../app/gui/main_window.py" line="1171"/>
         <source>No portal configured</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1053"/>
+        <location filename="../../app/gui/main_window.py" line="1172"/>
         <source>Sign-in needed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1054"/>
+        <location filename="../../app/gui/main_window.py" line="1173"/>
         <source>Sync paused (portal failing)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1089"/>
+        <location filename="../../app/gui/main_window.py" line="1192"/>
+        <source>1 record accepted by the portal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="1194"/>
+        <source>{0} records accepted by the portal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="1216"/>
         <source>Export corrected file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1089"/>
+        <location filename="../../app/gui/main_window.py" line="1216"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1101"/>
+        <location filename="../../app/gui/main_window.py" line="1228"/>
         <source>Saved {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1102"/>
+        <location filename="../../app/gui/main_window.py" line="1229"/>
         <source>Export failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1109"/>
+        <location filename="../../app/gui/main_window.py" line="1236"/>
         <source>Folder for the remediation reports</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1128"/>
+        <location filename="../../app/gui/main_window.py" line="1255"/>
         <source>Wrote {0} remediation reports to {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1135"/>
+        <location filename="../../app/gui/main_window.py" line="1262"/>
         <source>Settings are unavailable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1140"/>
+        <location filename="../../app/gui/main_window.py" line="1267"/>
         <source>The settings cannot be read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1143"/>
+        <location filename="../../app/gui/main_window.py" line="1270"/>
         <source>Portal URL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1144"/>
+        <location filename="../../app/gui/main_window.py" line="1271"/>
         <source>OAuth client id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1145"/>
+        <location filename="../../app/gui/main_window.py" line="1272"/>
         <source>CA bundle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1146"/>
+        <location filename="../../app/gui/main_window.py" line="1273"/>
         <source>Client certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1147"/>
+        <location filename="../../app/gui/main_window.py" line="1274"/>
         <source>Client key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1148"/>
+        <location filename="../../app/gui/main_window.py" line="1275"/>
         <source>Batch size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1149"/>
+        <location filename="../../app/gui/main_window.py" line="1276"/>
         <source>Policy pack file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1176"/>
+        <location filename="../../app/gui/main_window.py" line="1303"/>
         <source>Policy pack version in use: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1183"/>
+        <location filename="../../app/gui/main_window.py" line="1310"/>
         <source>Setting not saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1214"/>
+        <location filename="../../app/gui/main_window.py" line="1362"/>
         <source>Attestation signed and saved as batch #{0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1222"/>
+        <location filename="../../app/gui/main_window.py" line="1370"/>
         <source>The attestation was not saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1230"/>
+        <location filename="../../app/gui/main_window.py" line="1378"/>
         <source>About LabSync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1232"/>
+        <location filename="../../app/gui/main_window.py" line="1380"/>
         <source>&lt;b&gt;LabSync {0}&lt;/b&gt;&lt;br/&gt;Validate, fix and sync lab compliance spreadsheets.&lt;br/&gt;Workspace: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/main_window.py" line="1408"/>
+        <source>1 row</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1040,32 +1123,32 @@
     </message>
     <message>
         <location filename="../../app/gui/dialogs.py" line="113"/>
-        <location filename="../../app/gui/dialogs.py" line="140"/>
+        <location filename="../../app/gui/dialogs.py" line="143"/>
         <source>Preview of the first rows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="121"/>
+        <location filename="../../app/gui/dialogs.py" line="124"/>
         <source>Remember for this template (files with the same columns)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="129"/>
+        <location filename="../../app/gui/dialogs.py" line="132"/>
         <source>Import</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="134"/>
+        <location filename="../../app/gui/dialogs.py" line="137"/>
         <source>Record type:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="160"/>
+        <location filename="../../app/gui/dialogs.py" line="163"/>
         <source>(not imported)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="176"/>
+        <location filename="../../app/gui/dialogs.py" line="179"/>
         <source>Required fields without a column: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1073,82 +1156,82 @@
 <context>
     <name>OutboxView</name>
     <message>
-        <location filename="../../app/gui/views.py" line="195"/>
+        <location filename="../../app/gui/views.py" line="197"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="199"/>
+        <location filename="../../app/gui/views.py" line="201"/>
         <source>Batch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="200"/>
+        <location filename="../../app/gui/views.py" line="202"/>
         <source>Row</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="201"/>
+        <location filename="../../app/gui/views.py" line="203"/>
         <source>Record</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="202"/>
+        <location filename="../../app/gui/views.py" line="204"/>
         <source>Class</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="203"/>
+        <location filename="../../app/gui/views.py" line="205"/>
         <source>Attempts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="204"/>
+        <location filename="../../app/gui/views.py" line="206"/>
         <source>Next attempt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="206"/>
+        <location filename="../../app/gui/views.py" line="208"/>
         <source>Idempotency key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="211"/>
+        <location filename="../../app/gui/views.py" line="213"/>
         <source>Portal said</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="220"/>
+        <location filename="../../app/gui/views.py" line="222"/>
         <source>All states</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="223"/>
+        <location filename="../../app/gui/views.py" line="225"/>
         <source>Show outbox entries in state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="226"/>
+        <location filename="../../app/gui/views.py" line="228"/>
         <source>Retry Selected Now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="227"/>
+        <location filename="../../app/gui/views.py" line="229"/>
         <source>Retry All Rejected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="228"/>
+        <location filename="../../app/gui/views.py" line="230"/>
         <source>Sync Now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="233"/>
+        <location filename="../../app/gui/views.py" line="235"/>
         <source>Show:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="239"/>
+        <location filename="../../app/gui/views.py" line="241"/>
         <source>Outbox entries</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1156,17 +1239,17 @@
 <context>
     <name>QuarantineView</name>
     <message>
-        <location filename="../../app/gui/views.py" line="134"/>
+        <location filename="../../app/gui/views.py" line="133"/>
         <source>Row</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="135"/>
+        <location filename="../../app/gui/views.py" line="134"/>
         <source>Record</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="137"/>
+        <location filename="../../app/gui/views.py" line="136"/>
         <source>Problems</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1192,11 +1275,16 @@
     </message>
     <message>
         <location filename="../../app/gui/views.py" line="172"/>
+        <source>1 row is held back until it is fixed. Double-click it to fix it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/views.py" line="175"/>
         <source>{0} rows are held back until they are fixed. Double-click one to fix it.{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/views.py" line="176"/>
+        <location filename="../../app/gui/views.py" line="178"/>
         <source>Nothing is in quarantine.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1204,27 +1292,27 @@
 <context>
     <name>RowGridModel</name>
     <message>
-        <location filename="../../app/gui/grid_model.py" line="62"/>
+        <location filename="../../app/gui/grid_model.py" line="61"/>
         <source>Error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/grid_model.py" line="64"/>
+        <location filename="../../app/gui/grid_model.py" line="63"/>
         <source>Warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/grid_model.py" line="68"/>
+        <location filename="../../app/gui/grid_model.py" line="67"/>
         <source>How to fix:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/grid_model.py" line="320"/>
+        <location filename="../../app/gui/grid_model.py" line="319"/>
         <source>Column “{0}” of the file, field {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/grid_model.py" line="321"/>
+        <location filename="../../app/gui/grid_model.py" line="320"/>
         <source>Field {0} (not in the file)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1232,57 +1320,57 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="323"/>
+        <location filename="../../app/gui/dialogs.py" line="333"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="344"/>
+        <location filename="../../app/gui/dialogs.py" line="354"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="357"/>
+        <location filename="../../app/gui/dialogs.py" line="367"/>
         <source>Set by {0}; ask IT to change it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="358"/>
+        <location filename="../../app/gui/dialogs.py" line="368"/>
         <source>Read-only, set by {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="362"/>
+        <location filename="../../app/gui/dialogs.py" line="372"/>
         <source>Portal account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="365"/>
+        <location filename="../../app/gui/dialogs.py" line="375"/>
         <source>Signed in as {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="365"/>
+        <location filename="../../app/gui/dialogs.py" line="375"/>
         <source>Not signed in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="369"/>
+        <location filename="../../app/gui/dialogs.py" line="379"/>
         <source>Sign In…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="370"/>
+        <location filename="../../app/gui/dialogs.py" line="380"/>
         <source>Sign Out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="392"/>
+        <location filename="../../app/gui/dialogs.py" line="402"/>
         <source> (set by {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="396"/>
+        <location filename="../../app/gui/dialogs.py" line="406"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1290,37 +1378,42 @@
 <context>
     <name>SubmitDialog</name>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="257"/>
+        <location filename="../../app/gui/dialogs.py" line="260"/>
         <source>Submit to the portal</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="260"/>
+        <location filename="../../app/gui/dialogs.py" line="262"/>
+        <source>Rows the portal already has, unchanged since, are not sent again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/dialogs.py" line="268"/>
         <source>All {0} rows are valid. Submit them to the portal?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="265"/>
+        <location filename="../../app/gui/dialogs.py" line="273"/>
         <source>Submit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="271"/>
+        <location filename="../../app/gui/dialogs.py" line="279"/>
         <source>{0} rows are valid and {1} still have errors. Rows with errors stay in Quarantine until they are fixed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="280"/>
+        <location filename="../../app/gui/dialogs.py" line="288"/>
         <source>Submit valid rows now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="285"/>
+        <location filename="../../app/gui/dialogs.py" line="293"/>
         <source>The institution&apos;s policy requires every row to be valid first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/dialogs.py" line="290"/>
+        <location filename="../../app/gui/dialogs.py" line="300"/>
         <source>Wait until all are valid</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1343,47 +1436,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="143"/>
+        <location filename="../../app/gui/sync_controller.py" line="142"/>
         <source>Sync stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="144"/>
+        <location filename="../../app/gui/sync_controller.py" line="143"/>
         <source>The portal keeps failing; LabSync will try again by itself. {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="155"/>
+        <location filename="../../app/gui/sync_controller.py" line="154"/>
         <source>Everything is sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="164"/>
+        <location filename="../../app/gui/sync_controller.py" line="162"/>
         <source>The portal rejected records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="165"/>
+        <location filename="../../app/gui/sync_controller.py" line="163"/>
         <source>{0} records were refused; they are back in Quarantine with the portal&apos;s reasons.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="183"/>
+        <location filename="../../app/gui/sync_controller.py" line="180"/>
         <source>Sign-in needed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="184"/>
+        <location filename="../../app/gui/sync_controller.py" line="181"/>
         <source>Sync stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="257"/>
+        <location filename="../../app/gui/sync_controller.py" line="255"/>
         <source>Signed in as {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="273"/>
+        <location filename="../../app/gui/sync_controller.py" line="271"/>
         <source>Signed out</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1391,32 +1484,32 @@
 <context>
     <name>ViolationSummaryModel</name>
     <message>
-        <location filename="../../app/gui/violations_panel.py" line="67"/>
+        <location filename="../../app/gui/violations_panel.py" line="75"/>
         <source>Error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/violations_panel.py" line="67"/>
+        <location filename="../../app/gui/violations_panel.py" line="75"/>
         <source>Warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/violations_panel.py" line="73"/>
+        <location filename="../../app/gui/violations_panel.py" line="81"/>
         <source>file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/violations_panel.py" line="97"/>
+        <location filename="../../app/gui/violations_panel.py" line="105"/>
         <source>Problem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/violations_panel.py" line="97"/>
+        <location filename="../../app/gui/violations_panel.py" line="105"/>
         <source>Code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/violations_panel.py" line="97"/>
+        <location filename="../../app/gui/violations_panel.py" line="105"/>
         <source>Count</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1424,13 +1517,44 @@
 <context>
     <name>ViolationsPanel</name>
     <message>
-        <location filename="../../app/gui/violations_panel.py" line="123"/>
+        <location filename="../../app/gui/violations_panel.py" line="132"/>
         <source>Violations by code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/violations_panel.py" line="126"/>
+        <location filename="../../app/gui/violations_panel.py" line="135"/>
         <source>Each line is one kind of problem with the number of rows it affects. Press Enter or double-click to go to the next cell with that problem.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/violations_panel.py" line="142"/>
+        <location filename="../../app/gui/violations_panel.py" line="167"/>
+        <source>Selected cell</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/violations_panel.py" line="148"/>
+        <source>Problems of the selected cell</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/violations_panel.py" line="150"/>
+        <source>Select a cell to see what is wrong with it and how to fix it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/violations_panel.py" line="172"/>
+        <source>No problem in this cell.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/violations_panel.py" line="174"/>
+        <source>(empty)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/violations_panel.py" line="176"/>
+        <source>Value: {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1648,27 +1772,27 @@
 <context>
     <name>launch</name>
     <message>
-        <location filename="../../app/gui/launch.py" line="77"/>
+        <location filename="../../app/gui/launch.py" line="75"/>
         <source>Unlock the workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/launch.py" line="78"/>
+        <location filename="../../app/gui/launch.py" line="76"/>
         <source>Passphrase of your LabSync workspace:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/launch.py" line="80"/>
+        <location filename="../../app/gui/launch.py" line="78"/>
         <source>The same passphrase again, to be sure:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/launch.py" line="95"/>
+        <location filename="../../app/gui/launch.py" line="93"/>
         <source>Wrong passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/launch.py" line="128"/>
+        <location filename="../../app/gui/launch.py" line="124"/>
         <source>LabSync cannot start</source>
         <translation type="unfinished"></translation>
     </message>
