@@ -103,7 +103,11 @@ def run_gui(demo: bool) -> int:
     # before the QApplication exists, so that what Qt says while it starts (platform plugin, fonts, high-DPI)
     # lands in the log file too, not only on a terminal the user may not have
     uninstall: Callable[[], None] | None = install_qt_message_handler()
-    app = make_app()
+    try:
+        app = make_app()
+    except BaseException:
+        uninstall()
+        raise
     window: Any = None
     crash = CrashHandler(lambda: window)
     crash.install()
