@@ -183,3 +183,32 @@ def test_policy_from_settings_then_policy_option_on_top(tmp_path: Path) -> None:
     assert "DEPRECIATION_MISSING" not in _codes(run())  # the override raises it above $3,000
     on_top = write(tmp_path / "run.toml", '[equipment]\ncapitalization_level = "1000"\n')
     assert "DEPRECIATION_MISSING" in _codes(run("--policy", str(on_top)))  # --policy beats the settings
+
+
+def test_pulled_policy_path_matches_the_workspace() -> None:
+    from app.cli.commands.validate import pulled_policy_path
+    from app.workspace.validation_context import pulled_policy_path as workspace_path
+
+    assert pulled_policy_path() == workspace_path()
+
+
+def test_newer_pulled_policy_pack_is_used(tmp_path: Path) -> None:
+    home, site_dir = tmp_path / "home", tmp_path / "site"
+    (home / "data" / "policy").mkdir(parents=True)
+    site_dir.mkdir()
+    (home / "data" / "policy" / "portal-policy.toml").write_text(
+        'version = "9999.1"\n[equipment]\ncapitalization_level = "2500"\n', encoding="utf-8"
+    )
+    data = write(tmp_path / "eq.csv", EQUIPMENT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "app.cli.main", "validate", str(data), "--as-of", "2026-01-15"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "LABSYNC_HOME": str(home), "LABSYNC_SITE_CONFIG_DIR": str(site_dir)},
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "policy 9999.1" in proc.stdout
+    assert "DEPRECIATION_MISSING" in proc.stdout

@@ -119,13 +119,21 @@ def _policy(policy_file: str | None) -> Any:
     from app.config.settings import load_settings
     from app.validation.policy import policy_for
 
-    try:
-        from app.sync.reference import policy_file_for_validation
+    pulled = pulled_policy_path()
+    return policy_for(
+        load_settings(),
+        pulled if pulled.is_file() else None,
+        extra_file=Path(policy_file) if policy_file else None,
+    )
 
-        pulled = policy_file_for_validation()
-    except ImportError:  # a build without the sync client
-        pulled = None
-    return policy_for(load_settings(), pulled, extra_file=Path(policy_file) if policy_file else None)
+
+def pulled_policy_path() -> Path:
+    """Where ``labsync pull`` installs the portal's policy pack: the same path as
+    ``app.workspace.validation_context.pulled_policy_path`` (a test keeps them equal), computed here so that
+    ``labsync validate`` does not import the workspace package (and SQLCipher) to find one file."""
+    from app.paths import current_paths
+
+    return current_paths().data_dir / "policy" / "portal-policy.toml"
 
 
 def run(args: argparse.Namespace) -> int:
