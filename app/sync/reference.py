@@ -163,7 +163,9 @@ def policy_dir() -> Path:
 
 def installed_policy_path() -> Path:
     """Where the portal's policy pack is kept once installed (validation loads it over the bundled one)."""
-    return policy_dir() / "portal-policy.toml"
+    from app.workspace.validation_context import pulled_policy_path
+
+    return pulled_policy_path()
 
 
 def _pull_policy(client: SyncClient, report: PullReport) -> None:
@@ -239,34 +241,11 @@ def pull_reference(client: SyncClient, *, page_size: int = 500) -> PullReport:
 
 
 def reference_for_validation(workspace: Any) -> Any:
-    """``app.validation.reference.ReferenceData`` built from the pulled lists, or None before the first pull.
+    """``app.validation.reference.ReferenceData`` built from the pulled lists, or None before the first pull
+    (the workspace builds the same itself for its imports and edits: ``Workspace.validation_context``)."""
+    from app.workspace.validation_context import reference_from
 
-    The workspace passes it to ``RowValidator(..., reference=...)`` so AWARD_UNKNOWN / LOCATION_UNKNOWN work
-    offline."""
-    from app.validation.reference import ReferenceData
-
-    cached = {kind: load_cached(workspace, kind) for kind in KINDS}
-    if not any(cached.values()):
-        return None
-
-    def items(kind: str) -> list[dict[str, Any]]:
-        data = cached.get(kind) or {}
-        return [i for i in data.get("items", []) if isinstance(i, dict)]
-
-    people: list[str] = []
-    for person in items("personnel"):
-        people += [str(person[k]) for k in ("name", "email", "person_id") if person.get(k)]
-    versions = [str((cached.get(k) or {}).get("fetched_at", "")) for k in KINDS]
-    return ReferenceData.build(
-        awards=[str(a["award_number"]) for a in items("awards") if a.get("award_number")],
-        locations=[
-            (str(loc["building"]), str(loc["room"]) if loc.get("room") else None)
-            for loc in items("locations")
-            if loc.get("building")
-        ],
-        personnel=people,
-        version=max(versions),
-    )
+    return reference_from(lambda kind: load_cached(workspace, kind))
 
 
 def policy_file_for_validation() -> Path | None:

@@ -9,9 +9,11 @@ Public surface (see docs/architecture.md); every method is documented where it i
 
     ws.import_file(path, *, record_type=None, sheet=None, mapping=None, as_of=None, progress=None,
                    cancel=None, label="", policy=None) -> BatchSummary
+    ws.validation_context(policy_file=None) -> ValidationContext  # (policy, reference) imports use
+    ws.use_settings(settings); ws.set_reference_data(reference)  # override what it uses
     ws.batches() -> list[BatchSummary]; ws.batch(id) -> BatchSummary; ws.fields(batch_id) -> list[str]
-    ws.row_count(batch_id, *, only_invalid=False, search=None) -> int
-    ws.row_ids(batch_id, *, only_invalid=False, search=None) -> list[int]
+    ws.row_count(batch_id, *, only_invalid=False, search=None, code=None) -> int
+    ws.row_ids(batch_id, *, only_invalid=False, search=None, code=None) -> list[int]  # code: jump to problem
     ws.rows_by_id(ids) -> list[StoredRow]; ws.row(row_id) -> StoredRow
     ws.violation_counts(batch_id) -> dict[str, int]
     ws.edit_cell(row_id, field, new_text) -> EditResult; ws.undo(edit_id) -> EditResult; ws.edits(row_id)
@@ -25,11 +27,14 @@ Public surface (see docs/architecture.md); every method is documented where it i
 
     # for app.sync
     ws.due_outbox(limit, now) -> list[OutboxEntry]
-    ws.begin_send(entry_ids, request_key) -> SendAttempt     # before the first byte is sent
+    ws.begin_send(entry_ids, request_key, *, lab=None) -> SendAttempt  # before the first byte is sent
     ws.open_sends() -> list[SendAttempt]                      # after a crash: resend with the same key
-    ws.record_results(request_key, outcomes) -> dict[OutboxState, int]
+    ws.waiting_sends(now) -> list[SendAttempt]                # parked requests due: same key, same body
+    ws.resume_send(request_key, reason) -> SendAttempt        # before such a resend (audited "retry")
+    ws.record_retry(request_key, attempt, reason); ws.record_retries(keys, reason)  # audit in-run retries
+    ws.record_results(request_key, outcomes: list[RecordOutcome]) -> dict[OutboxState, int]
+    ws.sent_under(request_key) -> list[str]                   # record keys of a request, proven by audit
     ws.set_portal_identity(name); ws.reference_data(kind); ws.store_reference(kind, data)
-    ws.set_reference_data(reference)
 
     ws.audit.verify() -> VerifyResult; ws.audit.entries(batch_id=None, action=None, since=None)
     ws.audit.export(path, fmt); ws.audit.write_to(text_file, fmt)

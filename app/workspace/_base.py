@@ -19,6 +19,12 @@ from app.workspace._validation import RowChecker, ValidationBackend
 from app.workspace.audit import AuditLog
 from app.workspace.keys import DbKey, ResolvedKey
 from app.workspace.models import BatchSummary, OutboxState, StoredRow
+from app.workspace.validation_context import (
+    ValidationContext,
+    load_app_settings,
+    pulled_policy_file,
+    reference_from,
+)
 
 BATCH_COLUMNS = (
     "id",
@@ -77,7 +83,10 @@ class WorkspaceBase:
         self._checkers: dict[int, RowChecker] = {}
         self._policy: Any = None
         self._policies: dict[str, Any] = {}
-        self._reference: Any = None
+        self._batch_policies: dict[int, Any] = {}
+        self._reference: Any = _FROM_STORE  # or what set_reference_data was given
+        self._stored_reference: Any = _FROM_STORE  # built from the reference_data table, cached
+        self._settings: Any = None
         self._fields_cache: dict[int, list[str]] = {}
 
     # --- connections ----------------------------------------------------------------------------------------
@@ -308,20 +317,77 @@ class WorkspaceBase:
         return cached
 
     def set_reference_data(self, reference: Any) -> None:
-        """Portal reference data (``app.validation.reference.ReferenceData``, or None) for the AWARD_UNKNOWN /
-        LOCATION_UNKNOWN warnings of later imports, edits and submissions (``app.sync.reference`` builds it
-        from :meth:`reference_data`)."""
+        """Use ``reference`` (``app.validation.reference.ReferenceData``, or None for none) for the
+        AWARD_UNKNOWN / LOCATION_UNKNOWN warnings of later imports, edits and submissions, instead of the
+        reference data pulled into this workspace (the default; see :meth:`validation_context`)."""
         self._reference = reference
         self._checkers.clear()
+
+    def use_settings(self, settings: Any) -> None:
+        """Validate later imports with these application settings (``app.config.settings.Settings``:
+        ``policy_file``, ``policy_overrides``) instead of ``load_settings()`` (read once, on first need)."""
+        self._settings = settings
+
+    def _app_settings(self) -> Any:
+        if self._settings is None:
+            self._settings = load_app_settings()
+        return self._settings
+
+    def _reference_obj(self) -> Any:
+        if self._reference is not _FROM_STORE:
+            return self._reference
+        if self._stored_reference is _FROM_STORE:
+            conn = self._reader()
+
+            def cached(kind: str) -> dict[str, Any] | None:
+                row = conn.execute("SELECT data FROM reference_data WHERE kind = ?", (kind,)).fetchone()
+                value = json.loads(row[0]) if row is not None else None
+                return value if isinstance(value, dict) else None
+
+            self._stored_reference = reference_from(cached)
+        return self._stored_reference
+
+    def _reference_changed(self) -> None:
+        self._stored_reference = _FROM_STORE
+        self._checkers.clear()
+
+    def validation_context(self, policy_file: Path | str | None = None) -> ValidationContext:
+        """What a new import is validated against (see :mod:`app.workspace.validation_context`): the policy
+        for the settings (portal pack when newer, ``policy_file``, ``policy_overrides``, then ``policy_file``
+        given here) and the reference data pulled into this workspace."""
+        policy = self._validation.policy_for(
+            self._app_settings(),
+            pulled_policy_file(),
+            Path(policy_file).expanduser() if policy_file is not None else None,
+        )
+        return ValidationContext(policy, self._reference_obj())
+
+    def _batch_policy(self, batch: BatchSummary) -> Any:
+        """The policy the batch was validated with at import (its snapshot); batches imported before
+        snapshots use their policy file, else the bundled policy."""
+        policy = self._batch_policies.get(batch.id)
+        if policy is None:
+            row = (
+                self._reader().execute("SELECT policy_json FROM batches WHERE id = ?", (batch.id,)).fetchone()
+            )
+            if row is not None and row[0]:
+                policy = self._validation.policy_from_snapshot(str(row[0]))
+            else:
+                policy = self._policy_obj(batch.policy_source)
+            self._batch_policies[batch.id] = policy
+        return policy
 
     def _checker(self, batch: BatchSummary) -> RowChecker:
         checker = self._checkers.get(batch.id)
         if checker is None:
             checker = self._validation.row_validator(
                 batch.record_type,
-                self._policy_obj(batch.policy_source),
+                self._batch_policy(batch),
                 dt.date.fromisoformat(batch.as_of),
-                self._reference,
+                self._reference_obj(),
             )
             self._checkers[batch.id] = checker
         return checker
+
+
+_FROM_STORE: Any = object()

@@ -199,17 +199,20 @@ class ImportMixin(WorkspaceBase):
         ``progress(rows_done, bytes_done, bytes_total)`` is passed to the validation run; ``cancel()`` is
         polled
         every chunk and, when true, rolls everything back and raises :class:`ImportCancelled`.
-        ``policy`` names an institution policy file (as ``labsync validate --policy``); the batch remembers
-        it, and
-        its edits and submission are checked against it. Raises ``InputFileError`` (exit 2) for unreadable
-        files.
+        Validated against :meth:`validation_context`: the policy for the settings (the portal's pack when
+        newer, ``policy_file``, ``policy_overrides``) with ``policy`` (a file, as ``labsync import --policy``)
+        merged on top, and the reference data pulled into this workspace. The batch keeps a snapshot of that
+        policy; its edits and submission are checked against it. Raises ``InputFileError`` (exit 2) for
+        unreadable files.
         """
         source = Path(path)
         sha, size = file_sha256(source)
         as_of = as_of or dt.date.today()
-        policy_source = str(Path(policy).resolve()) if policy is not None else None
-        policy_obj = self._policy_obj(policy_source)
+        policy_source = str(Path(policy).expanduser().resolve()) if policy is not None else None
+        context = self.validation_context(policy_source)
+        policy_obj, reference = context.policy, context.reference
         backend = self._validation
+        snapshot = backend.policy_snapshot(policy_obj)
         with backend.open_run(
             source,
             record_type=record_type,
@@ -218,10 +221,10 @@ class ImportMixin(WorkspaceBase):
             as_of=as_of,
             policy=policy_obj,
             progress=progress,
-            reference=self._reference,
+            reference=reference,
         ) as run:
             rtype = run.record_type
-            checker = backend.row_validator(rtype, policy_obj, as_of, self._reference)
+            checker = backend.row_validator(rtype, policy_obj, as_of, reference)
             fields = list(backend.fields_of(rtype))
             for name in run.mapping.values():
                 if name not in fields:
@@ -233,8 +236,8 @@ class ImportMixin(WorkspaceBase):
                 cur = conn.execute(
                     "INSERT INTO batches (created_at, source_name, source_sha256, source_size, record_type, "
                     "classification, sheet, mapping_json, fields_json, policy_version, as_of, label, "
-                    "policy_source) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "policy_source, policy_json) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         now,
                         source.name,
@@ -249,6 +252,7 @@ class ImportMixin(WorkspaceBase):
                         as_of.isoformat(),
                         label,
                         policy_source,
+                        snapshot,
                     ),
                 )
                 batch_id = int(cur.lastrowid)
@@ -362,4 +366,5 @@ class ImportMixin(WorkspaceBase):
                 )
         self._fields_cache[batch_id] = list(fields)
         self._checkers[batch_id] = checker  # edits right after the import start warm
+        self._batch_policies[batch_id] = policy_obj
         return summary

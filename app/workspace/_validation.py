@@ -7,6 +7,7 @@ implementation (``Workspace.open(..., validation=...)``) to pin behaviour indepe
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -52,6 +53,12 @@ class ValidationBackend(Protocol):
 
     def policy_version(self, policy: Any) -> str: ...
 
+    def policy_for(self, settings: Any, pulled_policy: Path | None, extra_file: Path | None) -> Any: ...
+
+    def policy_snapshot(self, policy: Any) -> str: ...
+
+    def policy_from_snapshot(self, text: str) -> Any: ...
+
     def open_run(
         self,
         path: Path,
@@ -84,6 +91,19 @@ class DefaultValidation:
 
     def policy_version(self, policy: Any) -> str:
         return str(getattr(policy, "version", "unknown"))
+
+    def policy_for(self, settings: Any, pulled_policy: Path | None, extra_file: Path | None) -> Any:
+        from app.validation.policy import policy_for
+
+        return policy_for(settings, pulled_policy, extra_file=extra_file)
+
+    def policy_snapshot(self, policy: Any) -> str:
+        return json.dumps(policy.model_dump(mode="json", by_alias=True), sort_keys=True, ensure_ascii=False)
+
+    def policy_from_snapshot(self, text: str) -> Any:
+        from app.validation.policy import Policy
+
+        return Policy.model_validate(json.loads(text))
 
     def open_run(
         self,

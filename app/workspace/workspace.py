@@ -244,7 +244,7 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
         return f"%{escaped}%"
 
     def _row_query(
-        self, batch_id: int, only_invalid: bool, search: str | None, select: str
+        self, batch_id: int, only_invalid: bool, search: str | None, select: str, code: str | None = None
     ) -> tuple[str, list[Any]]:
         span = self._range(batch_id)
         if span is None:
@@ -256,6 +256,10 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
         else:
             sql = f"SELECT {select} FROM rows WHERE id BETWEEN ? AND ?"
             params.extend(span)
+        if code:
+            # the covering index violations(batch_id, code, row_id) yields them in row order
+            sql += " AND id IN (SELECT row_id FROM violations WHERE batch_id = ? AND code = ?)"
+            params.extend([batch_id, code])
         if search:
             # a JSON-escaped needle so quotes and backslashes match what is stored
             needle = json.dumps(search, ensure_ascii=False)[1:-1]
@@ -267,22 +271,55 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
             sql += ")"
         return sql, params
 
-    def row_count(self, batch_id: int, *, only_invalid: bool = False, search: str | None = None) -> int:
+    def row_count(
+        self,
+        batch_id: int,
+        *,
+        only_invalid: bool = False,
+        search: str | None = None,
+        code: str | None = None,
+    ) -> int:
         """Rows of the batch (invalid only, and/or containing ``search`` in any cell, case-insensitive
-        ASCII)."""
-        if not search:
+        ASCII, and/or having a violation with ``code``)."""
+        if not search and not code:
             batch = self.batch(batch_id)
             return batch.invalid_count if only_invalid else batch.row_count
-        sql, params = self._row_query(batch_id, only_invalid, search, "count(*)")
+        if code and not search and not only_invalid:
+            self._range(batch_id)  # UserError for an unknown batch
+            row = (
+                self._reader()
+                .execute(
+                    "SELECT count(DISTINCT row_id) FROM violations WHERE batch_id = ? AND code = ?",
+                    (batch_id, code),
+                )
+                .fetchone()
+            )
+            return int(row[0])
+        sql, params = self._row_query(batch_id, only_invalid, search, "count(*)", code)
         return int(self._reader().execute(sql, params).fetchone()[0])
 
-    def row_ids(self, batch_id: int, *, only_invalid: bool = False, search: str | None = None) -> list[int]:
-        """Row ids in row order (ints only: cheap even for a million rows)."""
+    def row_ids(
+        self,
+        batch_id: int,
+        *,
+        only_invalid: bool = False,
+        search: str | None = None,
+        code: str | None = None,
+    ) -> list[int]:
+        """Row ids in row order (ints only: cheap even for a million rows). ``code``: only rows having a
+        violation with that code (the GUI's "jump to problem"), from the index on (batch, code, row)."""
         if not only_invalid and not search:
+            if code:
+                self._range(batch_id)  # UserError for an unknown batch
+                rows = self._reader().execute(
+                    "SELECT DISTINCT row_id FROM violations WHERE batch_id = ? AND code = ? ORDER BY row_id",
+                    (batch_id, code),
+                )
+                return [int(r[0]) for r in rows]
             # a batch's rows are one contiguous id range (written by one import transaction)
             span = self._range(batch_id)
             return [] if span is None else list(range(span[0], span[1] + 1))
-        sql, params = self._row_query(batch_id, only_invalid, search, "id")
+        sql, params = self._row_query(batch_id, only_invalid, search, "id", code)
         return [r[0] for r in self._reader().execute(sql + " ORDER BY id", params)]
 
     def violation_counts(self, batch_id: int) -> dict[str, int]:
@@ -583,6 +620,7 @@ class Workspace(ImportMixin, EditMixin, OutboxMixin, ExportMixin):
                 f"reference:{kind}",
                 after={"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()},
             )
+        self._reference_changed()  # later imports and edits use the new lists
 
     def verify_audit(self) -> VerifyResult:
         return self.audit.verify()

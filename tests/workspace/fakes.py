@@ -130,6 +130,17 @@ class FakeValidation:
     def policy_version(self, policy: Any) -> str:
         return str(policy.version)
 
+    def policy_for(self, settings: Any, pulled_policy: Path | None, extra_file: Path | None) -> Any:
+        return self.load_policy(extra_file)
+
+    def policy_snapshot(self, policy: Any) -> str:
+        return str(policy.version)
+
+    def policy_from_snapshot(self, text: str) -> Any:
+        policy = FakePolicy()
+        policy.version = text  # type: ignore[misc]
+        return policy
+
     @contextmanager
     def open_run(
         self,

@@ -253,11 +253,13 @@ def test_import_with_an_institution_policy_file(
     assert batch.policy_version == "institution-7"
     assert batch.policy_source == str(policy.resolve())
     ws.edit_cell(ws.row_ids(batch.id)[0], "name", "Water (DI)")
+    # the batch keeps a snapshot of its policy: edits go on with it even when the file is gone
     policy.unlink()
     ws._checkers.clear()
     ws._policies.clear()
-    with pytest.raises(UserError, match="policy file"):
-        ws.edit_cell(ws.row_ids(batch.id)[0], "name", "Water again")
+    ws._batch_policies.clear()
+    ws.edit_cell(ws.row_ids(batch.id)[0], "name", "Water again")
+    assert ws._batch_policies[batch.id].version == "institution-7"
 
 
 def test_cancelled_import_stores_nothing(ws: Workspace, tmp_path: Path) -> None:
@@ -319,3 +321,38 @@ def test_reads_do_not_wait_for_a_long_import(
         assert len(other.batches()) == 2
     finally:
         other.close()
+
+
+def test_row_ids_by_violation_code_for_jump_to_problem(ws: Workspace, make_csv: Callable[..., Path]) -> None:
+    rows = [
+        (f"{1000 + i}-00-{i % 10}" if i % 3 else "bad", f"c{i}" if i % 4 else "", "1") for i in range(300)
+    ]
+    batch = ws.import_file(make_csv(rows))
+    counts = ws.violation_counts(batch.id)
+    assert len(counts) >= 2
+    everything = ws.rows_by_id(ws.row_ids(batch.id))
+    for code in counts:
+        expected = [r.id for r in everything if any(v.code == code for v in r.violations)]
+        assert ws.row_ids(batch.id, code=code) == expected
+        assert ws.row_count(batch.id, code=code) == len(expected)
+        invalid = [r.id for r in everything if not r.is_valid and r.id in set(expected)]
+        assert ws.row_ids(batch.id, code=code, only_invalid=True) == invalid
+        found = [r.id for r in everything if r.id in set(expected) and any("c1" in v for v in r.raw.values())]
+        assert ws.row_ids(batch.id, code=code, search="c1") == found
+    assert ws.row_ids(batch.id, code="NO_SUCH_CODE") == []
+    # an edit that clears a problem takes the row out at once
+    code, first = next((c, ids[0]) for c in counts if (ids := ws.row_ids(batch.id, code=c)))
+    ws.edit_cell(first, "cas", "7732-18-5")
+    ws.edit_cell(first, "name", "Water")
+    assert first not in ws.row_ids(batch.id, code=code)
+    # the lookup uses the (batch_id, code, row_id) index
+    plan = " ".join(
+        str(r[-1])
+        for r in ws._reader().execute(
+            "EXPLAIN QUERY PLAN SELECT DISTINCT row_id FROM violations WHERE batch_id = ? AND code = ? "
+            "ORDER BY row_id",
+            (batch.id, code),
+        )
+    )
+    assert "violations_batch_code_row" in plan
+    assert "TEMP B-TREE" not in plan

@@ -46,7 +46,11 @@ def register(subparsers: Any) -> None:
         "--as-of", dest="as_of", metavar="YYYY-MM-DD", help="date the rules apply at (default today)"
     )
     p.add_argument("--mapping", metavar="FILE", help="column mapping file (source header -> field)")
-    p.add_argument("--policy", metavar="FILE", help="institution policy file merged over the bundled policy")
+    p.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="policy file merged over the policy in force (portal pack, policy_file, policy_overrides)",
+    )
     p.add_argument("--label", default="", help="a name for the batch")
     p.set_defaults(func=run_import)
 
@@ -100,28 +104,12 @@ def register(subparsers: Any) -> None:
 
 
 def open_workspace() -> Any:
-    """The workspace, with the portal reference data pulled by ``labsync pull`` (for the AWARD_UNKNOWN /
-    LOCATION_UNKNOWN warnings of imports, edits and submissions)."""
+    """The workspace. It validates imports and edits against its own validation context: the reference data
+    ``labsync pull`` stored in it (AWARD_UNKNOWN / LOCATION_UNKNOWN offline), the portal's policy pack when
+    newer than the bundled one, and the settings' ``policy_file`` / ``policy_overrides``."""
     from app.workspace import Workspace
 
-    ws = Workspace.open()
-    try:
-        from app.sync.reference import reference_for_validation
-
-        ws.set_reference_data(reference_for_validation(ws))
-    except ImportError:  # a build without the sync client
-        pass
-    return ws
-
-
-def _default_policy() -> str | None:
-    """The portal's policy pack once ``labsync pull`` installed it, else None (the bundled policy)."""
-    try:
-        from app.sync.reference import policy_file_for_validation
-    except ImportError:
-        return None
-    found = policy_file_for_validation()
-    return None if found is None else str(found)
+    return Workspace.open()
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -166,7 +154,7 @@ def run_import(args: argparse.Namespace) -> int:
                 as_of=_date(args.as_of),
                 progress=progress,
                 label=args.label,
-                policy=args.policy or _default_policy(),
+                policy=args.policy,  # merged over the settings' policy layers
             )
         finally:
             progress.finish()
