@@ -132,6 +132,7 @@ _ERROR = Severity.ERROR
 
 _NATIVE_PLAIN = frozenset({str, int, dt.date, dt.datetime, type(None)})
 _TEXTS = frozenset({str, type(None)})
+_NUMBERS_AND_TEXT = frozenset({float, int, str, type(None)})
 _MAX_EXACT = 2**53
 
 
@@ -145,6 +146,15 @@ def _native_column(col: Sequence[Any]) -> Sequence[Any]:
         return col
     if types == {float}:
         return [int(v) if v.is_integer() and -_MAX_EXACT < v < _MAX_EXACT else v for v in col]
+    if types <= _NUMBERS_AND_TEXT:  # numbers with some text (often "" for an empty cell)
+        return [
+            (v or None)
+            if v.__class__ is str
+            else int(v)
+            if v.__class__ is float and v.is_integer() and -_MAX_EXACT < v < _MAX_EXACT
+            else v
+            for v in col
+        ]
     return list(map(_native_cell, col))
 
 
