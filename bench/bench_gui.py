@@ -146,12 +146,13 @@ def main() -> int:
     def import_file(path: Path) -> tuple[float, float, Any]:
         done: list[Any] = []
         window.import_finished.connect(done.append)
+        shown_before = window.model.batch_id  # the grid still shows the previous file's batch until then
         t0 = time.perf_counter()
         first: float | None = None
         window.open_file(path)
         while not done:
             pump(2)
-            if first is None and window.model.rowCount() > 0:
+            if first is None and window.model.batch_id != shown_before and window.model.rowCount() > 0:
                 window.grid.viewport().repaint()
                 first = time.perf_counter() - t0
         total = time.perf_counter() - t0

@@ -6,13 +6,14 @@ times as it gets better (so the dashboard has a trend), then submitted and synce
 
 Where it draws (``--platform``):
 
-* ``auto`` (the default): a real X server when there is one - a ``DISPLAY`` already set, else a private
-  Xvfb started with ``xvfb-run`` - so the pictures are what the xcb platform really puts on a screen
-  (tooltips and drop-downs as real windows, taken from the screen); offscreen only when no X server can be
-  had. ``QT_QPA_PLATFORM=offscreen`` in the environment (``make screenshots`` sets it) does not prevent it.
-* ``xvfb``: a real X server or fail; ``offscreen``: Qt's offscreen platform, widgets rendered into pixmaps.
+* ``auto`` (the default): a private Xvfb X server started with ``xvfb-run`` (even on a desktop, whose
+  other windows could cover the app), so the pictures are what the xcb platform really puts on a screen
+  (tooltips as real windows, taken from the screen); without xvfb-run, the desktop's X server (widgets
+  rendered into pixmaps), else offscreen. ``QT_QPA_PLATFORM=offscreen`` in the environment (``make
+  screenshots`` sets it) does not prevent it.
+* ``xvfb``: as ``auto``, but fail rather than fall back to offscreen; ``offscreen``: Qt's offscreen platform.
 
-    python docs/make_screenshots.py [--platform auto|xvfb|offscreen]
+    python docs/make_screenshots.py [--platform auto|xvfb|offscreen] [--out DIR]
 """
 
 from __future__ import annotations
@@ -36,11 +37,14 @@ def _choose_platform(wanted: str) -> None:
     if wanted == "offscreen":
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return
-    if os.environ.get(_UNDER_XVFB) or os.environ.get("DISPLAY"):
+    if os.environ.get(_UNDER_XVFB):
         os.environ["QT_QPA_PLATFORM"] = "xcb"
         return
     runner = shutil.which("xvfb-run")
     if runner is None:
+        if os.environ.get("DISPLAY"):  # a desktop's X server: real xcb widgets, rendered (not grabbed from
+            os.environ["QT_QPA_PLATFORM"] = "xcb"  # a screen other windows may cover)
+            return
         if wanted == "xvfb":
             sys.exit("make_screenshots: no X server (DISPLAY unset) and no xvfb-run; apt-get install xvfb")
         print("make_screenshots: no X server and no xvfb-run; rendering offscreen", file=sys.stderr)
@@ -152,7 +156,12 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--platform", choices=("auto", "xvfb", "offscreen"), default="auto")
+    parser.add_argument(
+        "--out", type=Path, default=OUT, help="folder for the PNGs (default docs/screenshots)"
+    )
     args = parser.parse_args()
+    global OUT
+    OUT = args.out
     _choose_platform(args.platform)
     os.environ.setdefault("LABSYNC_GUI_NONINTERACTIVE", "1")
     os.environ.setdefault("QT_SCALE_FACTOR", "1")
@@ -213,7 +222,7 @@ def main() -> int:
         window.import_finished.disconnect(done.append)
     pump(200)
 
-    real_screen = app.platformName() == "xcb"
+    real_screen = app.platformName() == "xcb" and bool(os.environ.get(_UNDER_XVFB))  # our own private screen
     print(f"make_screenshots: Qt platform {app.platformName()}", file=sys.stderr)
 
     def capture(widget: Any, *, on_top: bool = True) -> Any:
