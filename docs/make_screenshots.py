@@ -150,6 +150,7 @@ def make_inventory(path: Path, rows: int, error_rate: float, seed: int) -> None:
 
 
 def main() -> int:
+    global OUT
     import tempfile
 
     parser = argparse.ArgumentParser(
@@ -160,7 +161,6 @@ def main() -> int:
         "--out", type=Path, default=OUT, help="folder for the PNGs (default docs/screenshots)"
     )
     args = parser.parse_args()
-    global OUT
     OUT = args.out
     _choose_platform(args.platform)
     os.environ.setdefault("LABSYNC_GUI_NONINTERACTIVE", "1")
@@ -174,6 +174,9 @@ def main() -> int:
     from app.gui.launch import make_app
 
     OUT.mkdir(parents=True, exist_ok=True)
+    from app.config.logs import install_qt_message_handler
+
+    install_qt_message_handler()  # as the app does: Qt's messages go to logging (platform noise dropped)
     app = make_app()
     for family in ("DejaVu Sans", "Liberation Sans", "Noto Sans"):
         if family in QFontDatabase.families():
@@ -251,8 +254,9 @@ def main() -> int:
         from PySide6.QtWidgets import QApplication, QToolTip
 
         grid = win.grid
-        win.raise_()  # before the tooltip shows: raising the window later would cover it
-        pump(100)
+        if real_screen:
+            win.raise_()  # before the tooltip shows: raising the window later would cover it
+            pump(100)
         index = grid.currentIndex()
         rect = grid.visualRect(index)
         anchor = grid.viewport().mapToGlobal(rect.center())
