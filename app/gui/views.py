@@ -455,7 +455,7 @@ def _audit_what(entry: Any) -> str:
     """ "row 98 · quantity" for a cell edit; the entity as recorded otherwise."""
     data = _json(entry.before) or _json(entry.after)
     if isinstance(data, dict) and "field" in data and "row" in data:
-        return f"row {data['row']} · {data['field']}"
+        return f"row {data['row']} · {field_label(str(data['field']))}"
     return str(entry.entity)
 
 

@@ -197,7 +197,7 @@ def test_audit_filters_by_record_and_action(
     window.audit.record.setText("quantity")
     model = window.audit.model
     assert model.rowCount() == 1
-    assert model.index(0, 4).data() == "row 3 · quantity"
+    assert model.index(0, 4).data() == "row 3 · Quantity"  # the field as people write it
     assert (model.index(0, 5).data(), model.index(0, 6).data()) == ("“-2”", "“3”")
     window.audit.action.setCurrentIndex(window.audit.action.findData("import"))
     window.audit.record.clear()
