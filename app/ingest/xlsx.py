@@ -15,7 +15,9 @@ import datetime as dt
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import python_calamine as pc
 
@@ -48,6 +50,9 @@ class XlsxReader:
         self._row_at = 0  # calamine path: the last row handed out, of _row_last (0: not in that path)
         self._row_last = 0
         self._native = False
+        self._plain_iter: Iterator[list[Any]] | None = None  # calamine's rows of the plain sheet being read
+        self._plain_pad: list[CellValue] = []
+        self._plain_number = 0  # the Excel row number of the last of those rows handed out
         try:
             self.bytes_total = path.stat().st_size
             self._zip = zipfile.ZipFile(path)
@@ -213,12 +218,33 @@ class XlsxReader:
         values (see :func:`native_value`): the caller converts only the columns it needs, at once."""
         self._native = True
 
+    def native_block(self, size: int) -> tuple[int, list[list[Any]]] | None:
+        """After :meth:`native_values`, on a plain sheet (no error cell, hidden row or merge) being read:
+        the next ``size`` rows at most, as calamine's own lists (see :func:`native_value`), and the Excel row
+        number of the first; an empty list at the end. None when rows are not available this way (then read
+        :meth:`rows`). Shares its position with the :meth:`rows` iterator: both continue where the other
+        stopped."""
+        rows_iter = self._plain_iter
+        if rows_iter is None or not self._native:
+            return None
+        rows = list(islice(rows_iter, size))
+        first = self._plain_number + 1
+        self._plain_number += len(rows)
+        self._row_at = self._plain_number
+        pad = self._plain_pad
+        if pad and rows:
+            rows = [pad + raw for raw in rows]
+        return first, rows
+
     def _plain_rows(self, data: pc.CalamineSheet, pad: list[CellValue]) -> Iterator[SourceRow]:
         """The common case (no error cell, hidden row or merge): one pass per row, strings (most cells) not
         even passed to :func:`_convert`; none at all once :meth:`native_values` was called."""
         convert = _convert
-        number = 0
-        for number, raw in enumerate(data.iter_rows(), 1):
+        rows_iter = self._plain_iter = data.iter_rows()
+        self._plain_pad = pad
+        self._plain_number = 0
+        for raw in rows_iter:
+            number = self._plain_number = self._plain_number + 1
             if self._native:
                 self._row_at = number
                 yield SourceRow(number, pad + raw if pad else raw)  # type: ignore[operator,arg-type]

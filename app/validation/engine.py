@@ -1221,31 +1221,49 @@ class ValidationRun:
             """``BATCH_ROWS`` prepared rows at a time; the common case (no blank, short, hidden or merged row)
             runs in C."""
             pending, self._pending = self._pending, []
-            stream = chain(pending, self._stream)
             simple = not multi and width > 0
             text_only = self._text_cells()  # delimited text has no hidden rows or merges
-            while True:
-                sources = list(islice(stream, BATCH_ROWS))
-                if not sources:
-                    return
-                if simple:
-                    vals_list = list(map(_VALUES, sources))
-                    if min(map(len, vals_list)) < width:  # workbooks drop trailing empty cells
+            native_block: Callable[[int], tuple[int, list[list[Any]]] | None] | None = (
+                getattr(self._reader, "native_block", None) if simple and not text_only else None
+            )
+            if native_block is not None:
+                # rows buffered by the header search first, then calamine's rows in blocks (no SourceRow)
+                sources_iter: Iterator[SourceRow] = iter(pending)
+                while sources := list(islice(sources_iter, BATCH_ROWS)):
+                    yield from_sources(sources)
+                while (block := native_block(BATCH_ROWS)) is not None and block[1]:
+                    first, vals_list = block
+                    if min(map(len, vals_list)) < width:
                         vals_list = [v if len(v) >= width else v + filler for v in vals_list]
                     firsts = list(map(_FIRST, vals_list))
-                    # all as wide as the header needs, with a non-blank text first cell: none is blank
-                    if (
-                        (text_only or all(f.__class__ is str for f in firsts))
-                        and all(map(str.strip, firsts))
-                        and (text_only or not (any(map(_HIDDEN, sources)) or any(map(_MERGED, sources))))
-                    ):
-                        yield list(
-                            zip(
-                                map(_NUMBER, sources), map(getter, vals_list), repeat(False), repeat(no_merge)
-                            )
-                        )
-                        continue
-                yield slow_batch(sources)
+                    if all(f.__class__ is str for f in firsts) and all(map(str.strip, firsts)):
+                        numbers = range(first, first + len(vals_list))
+                        yield list(zip(numbers, map(getter, vals_list), repeat(False), repeat(no_merge)))
+                    else:
+                        yield slow_batch([SourceRow(first + i, v) for i, v in enumerate(vals_list)])
+                pending = []
+            stream = chain(pending, self._stream)
+            while sources := list(islice(stream, BATCH_ROWS)):
+                yield from_sources(sources)
+
+        def from_sources(sources: list[SourceRow]) -> list[tuple[int, Sequence[Any], bool, frozenset[str]]]:
+            """One batch of prepared rows; the common case (no blank, short, hidden or merged row) in C."""
+            if not multi and width > 0:
+                text_only = self._text_cells()  # delimited text has no hidden rows or merges
+                vals_list = list(map(_VALUES, sources))
+                if min(map(len, vals_list)) < width:  # workbooks drop trailing empty cells
+                    vals_list = [v if len(v) >= width else v + filler for v in vals_list]
+                firsts = list(map(_FIRST, vals_list))
+                # all as wide as the header needs, with a non-blank text first cell: none is blank
+                if (
+                    (text_only or all(f.__class__ is str for f in firsts))
+                    and all(map(str.strip, firsts))
+                    and (text_only or not (any(map(_HIDDEN, sources)) or any(map(_MERGED, sources))))
+                ):
+                    return list(
+                        zip(map(_NUMBER, sources), map(getter, vals_list), repeat(False), repeat(no_merge))
+                    )
+            return slow_batch(sources)
 
         return plan, prepared, batches, key_field
 

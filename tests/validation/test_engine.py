@@ -462,3 +462,27 @@ def test_violations_stream_equals_results_on_xlsx_with_native_values(tmp_path: P
     assert fast == full
     assert counts_fast == counts_full
     assert {v.code for v in full} >= {"DUPLICATE_KEY", "VALUE_OUT_OF_RANGE", "REQUIRED_MISSING"}
+
+
+def test_violations_stream_equals_results_on_xlsx_starting_right_of_column_a(tmp_path: Path) -> None:
+    """calamine's rows start at the first used column: the blocks handed to the engine are padded back."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.cell(1, 3, "Inventory prepared by EHS")
+    for j, header in enumerate(HEADER):
+        ws.cell(3, 3 + j, header)
+    for i in range(1300):
+        row: list[object] = [f"C{i % 1000}", *ROW[1:]]
+        row[3] = [4.0, 0.0, "", 2.5][i % 4]
+        if i % 101 == 0:
+            row[0] = " "  # blank key cell: that block goes the slow way
+        for j, value in enumerate(row):
+            ws.cell(4 + i, 3 + j, value)
+    path = tmp_path / "offset.xlsx"
+    wb.save(path)
+    full, fast, counts_full, counts_fast = _both(path)
+    assert fast == full
+    assert counts_fast == counts_full
+    assert {v.code for v in full} >= {"DUPLICATE_KEY", "VALUE_OUT_OF_RANGE", "REQUIRED_MISSING"}
+    assert min(v.row for v in full if v.row is not None) >= 4
