@@ -153,12 +153,12 @@ class CellDelegate(QStyledItemDelegate):
     ) -> None:
         """The whole cell (not only its text part beside the problem icon), widened for drop-downs and
         date pickers whose arrow would otherwise hide the value."""
-        rect = QRect(option.rect)  # type: ignore[attr-defined]
+        rect = QRect(option.rect)
         if isinstance(editor, QComboBox | QDateEdit):
             rect.setWidth(max(rect.width(), editor.sizeHint().width()))
         rect.setHeight(max(rect.height(), editor.sizeHint().height()))
-        if rect.height() > option.rect.height():  # type: ignore[attr-defined]
-            rect.moveCenter(option.rect.center())  # type: ignore[attr-defined]
+        if rect.height() > option.rect.height():
+            rect.moveCenter(option.rect.center())
         editor.setGeometry(rect)
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:

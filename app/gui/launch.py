@@ -102,11 +102,12 @@ def run_gui(demo: bool) -> int:
 
     # before the QApplication exists, so that what Qt says while it starts (platform plugin, fonts, high-DPI)
     # lands in the log file too, not only on a terminal the user may not have
-    uninstall: Callable[[], None] | None = install_qt_message_handler()
+    remove_handler = install_qt_message_handler()
+    uninstall: Callable[[], None] | None = remove_handler
     try:
         app = make_app()
     except BaseException:
-        uninstall()
+        remove_handler()
         raise
     window: Any = None
     crash = CrashHandler(lambda: window)
