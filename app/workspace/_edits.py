@@ -4,8 +4,8 @@ audit.
 DUPLICATE_KEY follows the streaming rule: within a batch, the first row (by row number) with a key is fine and
 every later row with the same key carries the violation. An edit touches at most two key groups (the row's old
 key
-and its new key); each is looked up through the ``(batch_id, key_hash)`` index, so an edit costs a few indexed
-statements whatever the batch size.
+and its new key); each is looked up through the ``(batch_id, key_hash)`` index, and only the first two rows of
+a group can change place, so an edit costs a few indexed statements whatever the batch or group size.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ class EditMixin(WorkspaceBase):
                 )
             changed: set[int] = set()
             for key in {old_key, new_key} - {None}:
-                changed |= self._recheck_duplicates(conn, batch, checker, str(key), text_ids)
+                changed |= self._recheck_duplicates(conn, batch, checker, str(key), text_ids, row_id)
             changed.discard(row_id)
             self._refresh_status(conn, batch.id, [row_id, *sorted(changed)])
             now = iso(utc_now())
@@ -160,16 +160,35 @@ class EditMixin(WorkspaceBase):
         return EditResult(edit_id, stored, field, before, new_value, sorted(changed), seq)
 
     def _recheck_duplicates(
-        self, conn: Connection, batch: BatchSummary, checker: RowChecker, key: str, text_ids: TextIds
+        self,
+        conn: Connection,
+        batch: BatchSummary,
+        checker: RowChecker,
+        key: str,
+        text_ids: TextIds,
+        edited: int,
     ) -> set[int]:
-        """Make DUPLICATE_KEY right for every row of the batch with ``key``; returns the rows that changed."""
-        group = conn.execute(
-            "SELECT id, row_no FROM rows WHERE batch_id = ? AND key_hash = ? AND dup_key = ? ORDER BY "
-            "row_no, id",
+        """Make DUPLICATE_KEY right for the rows of the batch with ``key`` after ``edited`` joined or left
+        that group; returns the rows that changed.
+
+        The rule holds before the edit (the group's first row is clean, every other row carries the
+        violation), and one row joining or leaving moves at most the group's first place: so only the first
+        two rows of the group and the edited row can change. Two indexed lookups whatever the group's size
+        (a batch's row ids follow its row numbers: one import writes them in order)."""
+        firsts = conn.execute(
+            "SELECT id, row_no FROM rows WHERE batch_id = ? AND key_hash = ? AND dup_key = ? ORDER BY id "
+            "LIMIT 2",
             (batch.id, key_hash(key), key),
         ).fetchall()
+        candidates = {int(rid): (position, int(row_no)) for position, (rid, row_no) in enumerate(firsts)}
+        if edited not in candidates:
+            rec = conn.execute(
+                "SELECT row_no FROM rows WHERE id = ? AND dup_key = ?", (edited, key)
+            ).fetchone()
+            if rec is not None:
+                candidates[edited] = (2, int(rec[0]))  # in the group, after its first two rows
         changed: set[int] = set()
-        for position, (rid, row_no) in enumerate(group):
+        for rid, (position, row_no) in candidates.items():
             has = (
                 conn.execute(
                     "SELECT 1 FROM violations WHERE row_id = ? AND code = ? LIMIT 1", (rid, DUPLICATE_KEY)
@@ -180,7 +199,7 @@ class EditMixin(WorkspaceBase):
             if has == should:
                 continue
             if should:
-                violation: Violation = checker.duplicate_violation(int(row_no), key)
+                violation: Violation = checker.duplicate_violation(row_no, key)
                 conn.executemany(
                     "INSERT INTO violations (row_id, batch_id, code, severity, field, value, message, "
                     "text_id) "
@@ -189,9 +208,7 @@ class EditMixin(WorkspaceBase):
                 )
             else:
                 conn.execute("DELETE FROM violations WHERE row_id = ? AND code = ?", (rid, DUPLICATE_KEY))
-            changed.add(int(rid))
-        # rows that lost the key since (edited away) but still carry the violation are handled by their own
-        # edit
+            changed.add(rid)
         return changed
 
     def _refresh_status(self, conn: Connection, batch_id: int, row_ids: list[int]) -> None:

@@ -8,6 +8,7 @@ order (trailing empty fields dropped); violations go to their own table (hints a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -367,4 +368,11 @@ class ImportMixin(WorkspaceBase):
         self._fields_cache[batch_id] = list(fields)
         self._checkers[batch_id] = checker  # edits right after the import start warm
         self._batch_policies[batch_id] = policy_obj
+        self._fold_wal()  # the import pays for folding its WAL into the file, not the first edit after it
         return summary
+
+    def _fold_wal(self) -> None:
+        """Checkpoint the WAL and truncate it (a large import leaves hundreds of MB in it, which the next
+        commit would otherwise checkpoint and cut to ``journal_size_limit``: a slow first edit)."""
+        with self._wlock, contextlib.suppress(Exception):  # busy readers: the next commit does it instead
+            self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
