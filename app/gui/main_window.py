@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -392,6 +392,7 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar(self.tr("Main"), self)
         toolbar.setObjectName("main-toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self._set_action_icons()
         for a in (self.act_open, self.act_undo, self.act_redo, self.act_fill, self.act_submit, self.act_sync):
             toolbar.addAction(a)
         self.addToolBar(toolbar)
@@ -696,6 +697,23 @@ class MainWindow(QMainWindow):
         self.quarantine.batch_id = summary.id
         self.refresh_counts()
         self.batch_loaded.emit(summary.id)
+
+    def _set_action_icons(self) -> None:
+        for action, name, theme_name in (
+            (self.act_open, "open", "document-open"),
+            (self.act_undo, "undo", "edit-undo"),
+            (self.act_redo, "redo", "edit-redo"),
+            (self.act_fill, "fill-down", "go-down"),
+            (self.act_submit, "submit", "document-send"),
+            (self.act_sync, "sync", "view-refresh"),
+        ):
+            action.setIcon(theme.action_icon(name, theme_name))
+
+    def changeEvent(self, event: QEvent) -> None:
+        # the application's palette changed (light/dark): redraw the toolbar icons in the new text colour
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "act_sync"):
+            self._set_action_icons()
+        super().changeEvent(event)
 
     def _scheme_changed(self) -> None:
         self.grid.viewport().update()

@@ -61,6 +61,38 @@ def icon(name: str) -> QIcon:
     return QIcon(str(path)) if path.is_file() else QIcon()
 
 
+def action_icon(name: str, theme_name: str) -> QIcon:
+    """A toolbar icon: the desktop's icon theme when it has ``theme_name`` (it follows the desktop's light
+    or dark look), else ``resources/icons/action-<name>.svg`` drawn in the palette's text colour, so it
+    stays visible in dark mode (call again after a colour-scheme change)."""
+    if QIcon.hasThemeIcon(theme_name):
+        return QIcon.fromTheme(theme_name)
+    path = resource_path("icons", f"action-{name}.svg")
+    if not path.is_file():
+        return QIcon()
+    from PySide6.QtCore import QByteArray, QRectF
+    from PySide6.QtGui import QPainter, QPixmap
+    from PySide6.QtSvg import QSvgRenderer
+
+    svg = path.read_text(encoding="utf-8")
+    palette = QApplication.palette()
+    result = QIcon()
+    for mode, group in (
+        (QIcon.Mode.Normal, QPalette.ColorGroup.Active),
+        (QIcon.Mode.Disabled, QPalette.ColorGroup.Disabled),
+    ):
+        color = palette.color(group, QPalette.ColorRole.ButtonText).name()
+        renderer = QSvgRenderer(QByteArray(svg.replace("#000000", color).encode("utf-8")))
+        for size in (16, 24, 32, 48):
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            renderer.render(painter, QRectF(0, 0, size, size))
+            painter.end()
+            result.addPixmap(pixmap, mode)
+    return result
+
+
 def dark_palette() -> QPalette:
     palette = QPalette()
     window = QColor(45, 45, 48)
