@@ -1313,7 +1313,7 @@ class MainWindow(QMainWindow):
         ]
         dialog = SettingsDialog(
             rows,
-            signed_in_as=self.sync.identity,
+            signed_in_as=self.sync.portal_identity,
             on_sign_in=self.sync.sign_in,
             on_sign_out=self.sync.sign_out,
             parent=self,

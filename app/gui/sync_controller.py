@@ -48,6 +48,7 @@ class SyncController(QObject):
         self.status = SyncStatus("idle")
         self.identity: str | None = None  # the configured client, or the portal identity once confirmed
         self.portal_identity: str | None = None  # the subject the portal confirmed (sign-in, whoami)
+        self._asked_identity = False
         self.last_report: Any = None
         self._was_stopped = False
         self.timer = QTimer(self)
@@ -62,6 +63,8 @@ class SyncController(QObject):
 
     def reload_settings(self) -> None:
         self._client_key = None
+        self._asked_identity = False  # the identity belongs to a configuration: ask again after a change
+        self.portal_identity = None
         try:
             settings = self._sync_settings()
         except Exception as exc:
@@ -166,6 +169,11 @@ class SyncController(QObject):
                 ).format(report.rejected),
             )
         self.synced.emit(report)
+        if self.portal_identity is None and not self._asked_identity:
+            # once per configuration: who the portal says we are (the settings and the attestation form show
+            # it; the audit log records it with later entries)
+            self._asked_identity = True
+            self.confirm_identity(lambda _who: None)
         self.service.outbox_changed.emit()
         self.service.audit_changed.emit()
         self._maybe_again()

@@ -118,6 +118,8 @@ def test_open_fix_submit_sync_audit(
     ]
     assert counts["ACKED"] == total, rejected
     assert "0 pending" in window.pending_label.text()
+    # after the first sync the portal says who we are (shown in Settings, used to sign attestations)
+    qtbot.waitUntil(lambda: window.sync.portal_identity is not None, timeout=10_000)
 
     window.tabs.setCurrentWidget(window.audit)
     actions = {e.action for e in window.audit.model.items}
