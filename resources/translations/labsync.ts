@@ -715,361 +715,361 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="441"/>
+        <location filename="../../app/gui/main_window.py" line="442"/>
         <source>Open a spreadsheet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="443"/>
+        <location filename="../../app/gui/main_window.py" line="444"/>
         <source>Spreadsheets ({0});;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="453"/>
+        <location filename="../../app/gui/main_window.py" line="454"/>
         <source>Wait for the current import to finish, or cancel it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="456"/>
+        <location filename="../../app/gui/main_window.py" line="457"/>
         <source>Reading {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="480"/>
+        <location filename="../../app/gui/main_window.py" line="481"/>
         <source>Choose a sheet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="481"/>
+        <location filename="../../app/gui/main_window.py" line="482"/>
         <source>{0} has several sheets. Which one holds the records?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="502"/>
+        <location filename="../../app/gui/main_window.py" line="503"/>
         <source>Import cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="533"/>
+        <location filename="../../app/gui/main_window.py" line="534"/>
         <source>Cannot open {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="542"/>
+        <location filename="../../app/gui/main_window.py" line="543"/>
         <source>Importing {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="583"/>
+        <location filename="../../app/gui/main_window.py" line="584"/>
         <source>{0}: showing the first rows while the whole file is checked (read-only until the import finishes)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="594"/>
+        <location filename="../../app/gui/main_window.py" line="595"/>
         <source>Cancelling the import…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="603"/>
-        <location filename="../../app/gui/main_window.py" line="1410"/>
+        <location filename="../../app/gui/main_window.py" line="604"/>
+        <location filename="../../app/gui/main_window.py" line="1428"/>
         <source>{0} rows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="622"/>
+        <location filename="../../app/gui/main_window.py" line="623"/>
         <source>Imported {0} rows in {1} s: {2} valid, {3} with errors.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="640"/>
+        <location filename="../../app/gui/main_window.py" line="641"/>
         <source>Import cancelled; nothing was stored.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="642"/>
+        <location filename="../../app/gui/main_window.py" line="643"/>
         <source>The file could not be imported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="720"/>
+        <location filename="../../app/gui/main_window.py" line="738"/>
         <source>Row {0} · {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="740"/>
+        <location filename="../../app/gui/main_window.py" line="758"/>
         <source>Open a spreadsheet to begin: File ▸ Open (Ctrl+O), or drop it here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="751"/>
+        <location filename="../../app/gui/main_window.py" line="769"/>
         <source>{0} · {1}: {2} rows, {3} valid, {4} with errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="766"/>
+        <location filename="../../app/gui/main_window.py" line="784"/>
         <source>1 row needs fixing. Click a problem to go to the cell that has it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="769"/>
+        <location filename="../../app/gui/main_window.py" line="787"/>
         <source>{0} rows need fixing. Click a problem to go to the next cell that has it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="772"/>
+        <location filename="../../app/gui/main_window.py" line="790"/>
         <source>No errors left in this batch. Ready to submit.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="783"/>
+        <location filename="../../app/gui/main_window.py" line="801"/>
         <source>{0} pending</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="785"/>
+        <location filename="../../app/gui/main_window.py" line="803"/>
         <source>, {0} rejected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="843"/>
+        <location filename="../../app/gui/main_window.py" line="861"/>
         <source>Loading rows…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="854"/>
+        <location filename="../../app/gui/main_window.py" line="872"/>
         <source>Cannot show the rows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="924"/>
-        <location filename="../../app/gui/main_window.py" line="989"/>
+        <location filename="../../app/gui/main_window.py" line="942"/>
+        <location filename="../../app/gui/main_window.py" line="1007"/>
         <source>No cell with {0} in this batch.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="924"/>
-        <location filename="../../app/gui/main_window.py" line="1021"/>
+        <location filename="../../app/gui/main_window.py" line="942"/>
+        <location filename="../../app/gui/main_window.py" line="1039"/>
         <source>problems</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="939"/>
-        <location filename="../../app/gui/main_window.py" line="997"/>
+        <location filename="../../app/gui/main_window.py" line="957"/>
+        <location filename="../../app/gui/main_window.py" line="1015"/>
         <source>Looking for the next {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="997"/>
+        <location filename="../../app/gui/main_window.py" line="1015"/>
         <source>problem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1021"/>
+        <location filename="../../app/gui/main_window.py" line="1039"/>
         <source>No cell with {0} in the rows shown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1044"/>
+        <location filename="../../app/gui/main_window.py" line="1062"/>
         <source>Use suggestion “{0}”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1058"/>
+        <location filename="../../app/gui/main_window.py" line="1076"/>
         <source>Select a cell and the cells below it to fill down.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1071"/>
+        <location filename="../../app/gui/main_window.py" line="1089"/>
         <source>Fill down</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1102"/>
+        <location filename="../../app/gui/main_window.py" line="1120"/>
         <source>Replace in {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1103"/>
+        <location filename="../../app/gui/main_window.py" line="1121"/>
         <source>Replaced in {0} cells.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1119"/>
+        <location filename="../../app/gui/main_window.py" line="1137"/>
         <source>Nothing submitted: fix the remaining rows first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1126"/>
+        <location filename="../../app/gui/main_window.py" line="1144"/>
         <source>Submit failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1135"/>
+        <location filename="../../app/gui/main_window.py" line="1153"/>
         <source>{0} rows queued for the portal ({1} already sent), {2} held in quarantine.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1158"/>
+        <location filename="../../app/gui/main_window.py" line="1176"/>
         <source>{0} entries will be sent again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1163"/>
+        <location filename="../../app/gui/main_window.py" line="1181"/>
         <source>Retry failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1167"/>
+        <location filename="../../app/gui/main_window.py" line="1185"/>
         <source>Online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1168"/>
+        <location filename="../../app/gui/main_window.py" line="1186"/>
         <source>Portal: not synced yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1169"/>
+        <location filename="../../app/gui/main_window.py" line="1187"/>
         <source>Offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1170"/>
+        <location filename="../../app/gui/main_window.py" line="1188"/>
         <source>Syncing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1171"/>
+        <location filename="../../app/gui/main_window.py" line="1189"/>
         <source>No portal configured</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1172"/>
+        <location filename="../../app/gui/main_window.py" line="1190"/>
         <source>Sign-in needed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1173"/>
+        <location filename="../../app/gui/main_window.py" line="1191"/>
         <source>Sync paused (portal failing)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1192"/>
+        <location filename="../../app/gui/main_window.py" line="1210"/>
         <source>1 record accepted by the portal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1194"/>
+        <location filename="../../app/gui/main_window.py" line="1212"/>
         <source>{0} records accepted by the portal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1216"/>
+        <location filename="../../app/gui/main_window.py" line="1234"/>
         <source>Export corrected file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1216"/>
+        <location filename="../../app/gui/main_window.py" line="1234"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1228"/>
+        <location filename="../../app/gui/main_window.py" line="1246"/>
         <source>Saved {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1229"/>
+        <location filename="../../app/gui/main_window.py" line="1247"/>
         <source>Export failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1236"/>
+        <location filename="../../app/gui/main_window.py" line="1254"/>
         <source>Folder for the remediation reports</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1255"/>
+        <location filename="../../app/gui/main_window.py" line="1273"/>
         <source>Wrote {0} remediation reports to {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1262"/>
+        <location filename="../../app/gui/main_window.py" line="1280"/>
         <source>Settings are unavailable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1267"/>
+        <location filename="../../app/gui/main_window.py" line="1285"/>
         <source>The settings cannot be read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1270"/>
+        <location filename="../../app/gui/main_window.py" line="1288"/>
         <source>Portal URL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1271"/>
+        <location filename="../../app/gui/main_window.py" line="1289"/>
         <source>OAuth client id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1272"/>
+        <location filename="../../app/gui/main_window.py" line="1290"/>
         <source>CA bundle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1273"/>
+        <location filename="../../app/gui/main_window.py" line="1291"/>
         <source>Client certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1274"/>
+        <location filename="../../app/gui/main_window.py" line="1292"/>
         <source>Client key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1275"/>
+        <location filename="../../app/gui/main_window.py" line="1293"/>
         <source>Batch size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1276"/>
+        <location filename="../../app/gui/main_window.py" line="1294"/>
         <source>Policy pack file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1303"/>
+        <location filename="../../app/gui/main_window.py" line="1321"/>
         <source>Policy pack version in use: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1310"/>
+        <location filename="../../app/gui/main_window.py" line="1328"/>
         <source>Setting not saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1362"/>
+        <location filename="../../app/gui/main_window.py" line="1380"/>
         <source>Attestation signed and saved as batch #{0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1370"/>
+        <location filename="../../app/gui/main_window.py" line="1388"/>
         <source>The attestation was not saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1378"/>
+        <location filename="../../app/gui/main_window.py" line="1396"/>
         <source>About LabSync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1380"/>
+        <location filename="../../app/gui/main_window.py" line="1398"/>
         <source>&lt;b&gt;LabSync {0}&lt;/b&gt;&lt;br/&gt;Validate, fix and sync lab compliance spreadsheets.&lt;br/&gt;Workspace: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window.py" line="1408"/>
+        <location filename="../../app/gui/main_window.py" line="1426"/>
         <source>1 row</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1421,62 +1421,62 @@
 <context>
     <name>SyncController</name>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="74"/>
+        <location filename="../../app/gui/sync_controller.py" line="77"/>
         <source>Set the portal URL in Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="91"/>
+        <location filename="../../app/gui/sync_controller.py" line="94"/>
         <source>Not synced yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="132"/>
+        <location filename="../../app/gui/sync_controller.py" line="135"/>
         <source>{0} of {1} sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="142"/>
+        <location filename="../../app/gui/sync_controller.py" line="145"/>
         <source>Sync stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="143"/>
+        <location filename="../../app/gui/sync_controller.py" line="146"/>
         <source>The portal keeps failing; LabSync will try again by itself. {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="154"/>
+        <location filename="../../app/gui/sync_controller.py" line="157"/>
         <source>Everything is sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="162"/>
+        <location filename="../../app/gui/sync_controller.py" line="165"/>
         <source>The portal rejected records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="163"/>
+        <location filename="../../app/gui/sync_controller.py" line="166"/>
         <source>{0} records were refused; they are back in Quarantine with the portal&apos;s reasons.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="180"/>
+        <location filename="../../app/gui/sync_controller.py" line="188"/>
         <source>Sign-in needed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="181"/>
+        <location filename="../../app/gui/sync_controller.py" line="189"/>
         <source>Sync stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="255"/>
+        <location filename="../../app/gui/sync_controller.py" line="263"/>
         <source>Signed in as {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/sync_controller.py" line="271"/>
+        <location filename="../../app/gui/sync_controller.py" line="279"/>
         <source>Signed out</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1792,7 +1792,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/launch.py" line="124"/>
+        <location filename="../../app/gui/launch.py" line="129"/>
         <source>LabSync cannot start</source>
         <translation type="unfinished"></translation>
     </message>
