@@ -697,20 +697,54 @@ class OutboxMixin(WorkspaceBase):
         """The record idempotency keys sent under request ``request_key``, proven against the request's
         "send" audit entry (its ``keys_sha256``); :class:`OutboxConflict` when they do not match."""
         conn = self._reader()
-        attempt = self._attempt(conn, request_key)
-        keys = [e.idempotency_key for e in attempt.entries]
+        rec = conn.execute(
+            "SELECT entry_ids FROM send_attempts WHERE request_key = ?", (request_key,)
+        ).fetchone()
+        if rec is None:
+            raise OutboxConflict("unknown request key")
+        problem, keys = self._check_send(conn, request_key, sorted(int(i) for i in json.loads(rec[0])))
+        if problem is not None:
+            raise OutboxConflict(problem)
+        return keys
+
+    def verify_sends(self) -> str | None:
+        """Check every request's members (``send_attempts``) against its "send" audit entry: None when all
+        match, else a one-line description of the first mismatch (``labsync audit verify`` runs this after
+        the chain itself)."""
+        conn = self._reader()
+        for key, ids_json in conn.execute(
+            "SELECT request_key, entry_ids FROM send_attempts ORDER BY started_at, rowid"
+        ).fetchall():
+            problem, _ = self._check_send(conn, str(key), sorted(int(i) for i in json.loads(ids_json)))
+            if problem is not None:
+                return problem
+        return None
+
+    def _check_send(self, conn: Connection, request_key: str, ids: list[int]) -> tuple[str | None, list[str]]:
+        found: dict[int, str] = {}
+        for start in range(0, len(ids), _IN_CHUNK):
+            part = ids[start : start + _IN_CHUNK]
+            marks = ",".join("?" * len(part))
+            found.update(
+                (int(r[0]), str(r[1]))
+                for r in conn.execute(f"SELECT id, idempotency_key FROM outbox WHERE id IN ({marks})", part)
+            )
+        keys = [found.get(i, "") for i in ids]
         row = conn.execute(
             "SELECT after FROM audit WHERE action = 'send' AND idempotency_key = ? ORDER BY seq LIMIT 1",
             (request_key,),
         ).fetchone()
         if row is None:
-            raise OutboxConflict(f"request {request_key} has no send audit entry")
-        audited = json.loads(row[0])
-        if audited.get("keys_sha256") != keys_digest(keys) or audited.get("entry_ids") != [
-            e.id for e in attempt.entries
-        ]:
-            raise OutboxConflict(f"request {request_key}: its members do not match its send audit entry")
-        return keys
+            return f"request {request_key} has no send audit entry", keys
+        audited = json.loads(row[0]) if row[0] else {}
+        if "keys_sha256" in audited:  # one entry per request (schema 6 on)
+            ok = audited["keys_sha256"] == keys_digest(keys) and audited.get("entry_ids") == ids
+        else:  # earlier releases listed each member in the entry
+            listed = sorted((int(m["entry"]), str(m["idempotency_key"])) for m in audited.get("entries", []))
+            ok = listed == list(zip(ids, keys, strict=True))
+        if not ok:
+            return f"request {request_key}: its members do not match its send audit entry", keys
+        return None, keys
 
     def record_results(self, request_key: str, results: Sequence[RecordOutcome]) -> dict[OutboxState, int]:
         """Store the outcomes of a request in one transaction, with one audit entry per action.

@@ -367,3 +367,35 @@ def test_source_identity_template_is_canonical_json(ws: Workspace, make_csv: Cal
             }
         )
         assert source_identity(batch, row) == expected
+
+
+def test_audit_verify_proves_which_record_keys_went_under_which_request_key(
+    ws: Workspace, make_csv: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    from sqlcipher3 import dbapi2
+
+    batch = ws.import_file(make_csv())
+    ws.submit(batch.id)
+    due = ws.due_outbox(10, dt.datetime.now(dt.UTC))
+    ws.begin_send([e.id for e in due], "req-proof")
+    assert ws.verify_sends() is None
+    ws.close()
+    assert main(["audit", "verify"]) == 0
+    # rewrite the request's member list (the audit chain itself is untouched): verify names the request
+    conn = dbapi2.connect(str(current_paths().workspace_db), isolation_level=None)
+    conn.execute(f"PRAGMA key = '{os.environ['LABSYNC_PASSPHRASE']}'")
+    conn.execute(
+        "UPDATE send_attempts SET entry_ids = ? WHERE request_key = 'req-proof'",
+        (json.dumps([e.id for e in due][:-1]),),
+    )
+    conn.close()
+    capsys.readouterr()
+    assert main(["audit", "verify"]) == 1
+    assert "req-proof" in capsys.readouterr().err
+    with (
+        Workspace.open(validation=FakeValidation()) as again,
+        pytest.raises(OutboxConflict, match="do not match"),
+    ):
+        again.sent_under("req-proof")

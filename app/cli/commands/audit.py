@@ -1,9 +1,9 @@
 """``labsync audit verify|export``: the workspace's hash-chained audit log.
 
 ``verify`` exits 0 when the chain is intact and 1 naming the first bad entry (modified, deleted, inserted,
-reordered, or cut off at the end). ``export --format csv|jsonl [--since WHEN] [-o FILE]`` writes every entry
-with
-its hashes for auditors (stdout when no file is given).
+reordered, or cut off at the end), or the first request whose members no longer match its send entry.
+``export --format csv|jsonl [--since WHEN] [-o FILE]`` writes every entry with its hashes for auditors
+(stdout when no file is given).
 """
 
 from __future__ import annotations
@@ -54,6 +54,12 @@ def run_verify(args: argparse.Namespace) -> int:
 
     with Workspace.open(create=False) as ws:
         result = ws.audit.verify()
+        # the members of every request against its (chained, HMAC'd) send entry: which record keys were sent
+        # under which request key stays provable
+        sends = ws.verify_sends() if result.ok else None
+    if sends is not None:
+        print(f"audit log intact, but {sends}", file=sys.stderr)
+        return 1
     print(result.describe(), file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1
 
