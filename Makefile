@@ -44,7 +44,7 @@ package-onefile: install
 	@du -h dist/onefile/labsync*
 
 screenshots: install
-	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py
+	$(BIN)/python docs/make_screenshots.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

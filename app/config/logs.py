@@ -302,6 +302,7 @@ _QT_NOISE = (
     "QFont::setPointSizeF: Point size <= 0",
     'Could not connect "org.freedesktop.',
     "xdg-desktop-portal",
+    "does not support raise()",
 )
 
 
@@ -313,7 +314,10 @@ def qt_message_to_log(
     level = _QT_LEVELS.get(raw, logging.WARNING) if isinstance(raw, int) else logging.WARNING
     if level >= logging.WARNING and any(noise in message for noise in _QT_NOISE):
         level = logging.DEBUG
-    name = "qt" if not category or category == "default" else f"qt.{category}"
+    if not category or category == "default":
+        name = "qt"
+    else:  # Qt's own categories already start with "qt." (qt.qpa.xcb): do not double the prefix
+        name = category if category == "qt" or category.startswith("qt.") else f"qt.{category}"
     where = f" ({file}:{line})" if file and line else ""
     logging.getLogger(name).log(level, "%s%s", message, where)
 

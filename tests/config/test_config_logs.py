@@ -142,12 +142,14 @@ def test_qt_messages_map_to_log_levels(caplog: pytest.LogCaptureFixture) -> None
     qt_message_to_log(1, "qt.qpa.fonts", "Cannot find font", "qfont.cpp", 12)
     qt_message_to_log(2, "default", "critical thing")
     qt_message_to_log(4, None, "just info")
+    qt_message_to_log(1, "myapp.models", "a custom category")
     qt_message_to_log(1, "qt.qpa", "This plugin does not support propagateSizeHints()")
     got = [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
-    assert ("qt.qt.qpa.fonts", logging.WARNING, "Cannot find font (qfont.cpp:12)") in got
+    assert ("qt.qpa.fonts", logging.WARNING, "Cannot find font (qfont.cpp:12)") in got
     assert ("qt", logging.ERROR, "critical thing") in got
     assert ("qt", logging.INFO, "just info") in got
-    assert ("qt.qt.qpa", logging.DEBUG, "This plugin does not support propagateSizeHints()") in got
+    assert ("qt.myapp.models", logging.WARNING, "a custom category") in got
+    assert ("qt.qpa", logging.DEBUG, "This plugin does not support propagateSizeHints()") in got
 
 
 def test_install_qt_message_handler_routes_real_qt_warnings(caplog: pytest.LogCaptureFixture) -> None:
