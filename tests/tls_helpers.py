@@ -98,13 +98,12 @@ def server_context(
     minimum: ssl.TLSVersion = ssl.TLSVersion.TLSv1_3,
     maximum: ssl.TLSVersion | None = None,
 ) -> ssl.SSLContext:
-    """A server-side context, e.g. for a TLS 1.2-only test server (``minimum=maximum=TLSv1_2``)."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.minimum_version = minimum
-    if maximum is not None:
-        ctx.maximum_version = maximum
-    ctx.load_cert_chain(str(server.cert), str(server.key))
-    if client_ca is not None:
-        ctx.verify_mode = ssl.CERT_REQUIRED
-        ctx.load_verify_locations(cafile=str(client_ca))
-    return ctx
+    """A server-side context, e.g. for a TLS 1.2-only test server (``minimum=maximum=TLSv1_2``).
+
+    The portal's own builder, so tests exercise the same TLS settings the reference portal serves with.
+    """
+    from app.portal.run import build_server_ssl_context
+
+    return build_server_ssl_context(
+        server.cert, server.key, client_ca=client_ca, minimum=minimum, maximum=maximum
+    )
