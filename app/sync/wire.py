@@ -69,11 +69,37 @@ def wire_record(entry: Any, default_lab: str | None = None) -> dict[str, Any]:
     return record
 
 
-def _wire_fields(entry: Any, default_lab: str | None = None) -> dict[str, Any]:
-    payload = dict(_attr(entry, "payload", {}))
+_PEEKED = ("lab", "lab_id", "owner")  # the payload values a record's envelope needs
+_DECODER = json.JSONDecoder()
+
+
+def _peek(text: str) -> dict[str, Any] | None:
+    """The top-level ``lab``/``lab_id``/``owner`` of a flat compact JSON object without parsing all of it;
+    None when the object is not flat (then it is parsed). In compact JSON an unescaped ``"`` never occurs
+    inside a string, so ``{"owner":`` or ``,"owner":`` only ever starts a top-level key of a flat object."""
+    if not text.startswith("{") or "{" in text[1:] or "[" in text:
+        return None
+    found: dict[str, Any] = {}
+    for name in _PEEKED:
+        needle = f'"{name}":'
+        for lead in ("{", ","):
+            at = text.find(lead + needle)
+            if at >= 0:
+                found[name], _ = _DECODER.raw_decode(text, at + len(lead) + len(needle))
+                break
+    return found
+
+
+def _wire_fields(
+    entry: Any, default_lab: str | None = None, peeked: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The record's fields; with ``peeked`` (from :func:`_peek`) the payload is not parsed and the record's
+    ``payload`` is left None (the caller splices the stored text in)."""
+    payload: Any = dict(_attr(entry, "payload", {})) if peeked is None else None
+    values: Any = payload if peeked is None else peeked
     record_type = _attr(entry, "record_type")
     classification = _attr(entry, "classification")
-    lab = _attr(entry, "lab") or payload.get("lab") or payload.get("lab_id") or default_lab
+    lab = _attr(entry, "lab") or values.get("lab") or values.get("lab_id") or default_lab
     source_ref = _attr(entry, "source_ref") or _attr(entry, "source_identity")
     if source_ref is None and getattr(entry, "batch_id", None) is not None:
         source_ref = f"{entry.batch_id}/{_attr(entry, 'row', _attr(entry, 'row_id', ''))}"
@@ -84,7 +110,7 @@ def _wire_fields(entry: Any, default_lab: str | None = None) -> dict[str, Any]:
         "lab": None if lab is None else str(lab),
         "payload": payload,
     }
-    owner = _attr(entry, "owner") or payload.get("owner")
+    owner = _attr(entry, "owner") or values.get("owner")
     if owner is not None:
         record["owner"] = str(owner)
     if source_ref is not None:
@@ -101,11 +127,12 @@ def _record_text(entry: Any, default_lab: str | None) -> str:
 
     Canonical key order puts ``payload`` and ``payload_hash`` between the fields before "payload" and those
     after it, so the record is three serializations spliced: head, payload (+ its hash), tail."""
-    record = _wire_fields(entry, default_lab)
-    payload = record.pop("payload")
     # the workspace keeps the canonical JSON text of the payload (sorted keys, compact, plain JSON types):
     # exactly what _dumps gives for its parsed form, so it is used as is instead of serializing again
     stored = getattr(entry, "payload_json", None)
+    peeked = _peek(stored) if isinstance(stored, str) and stored else None
+    record = _wire_fields(entry, default_lab, peeked)
+    payload = record.pop("payload")
     payload_text = stored if isinstance(stored, str) and stored else _dumps(payload)
     digest = hashlib.sha256(payload_text.encode()).hexdigest()
     head = _members({k: v for k, v in record.items() if k < "payload"})

@@ -4,6 +4,7 @@ body built by serializing the parsed payload (request fingerprints must not chan
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -42,3 +43,30 @@ def test_body_from_stored_payload_text_is_byte_identical(workspace: Any, tmp_pat
         assert wire._record_text(entry, "LAB-A").encode() == wire.canonical_bytes(
             wire.wire_record(entry, "LAB-A")
         )
+
+
+def test_envelope_values_read_from_the_stored_text_match_a_full_parse() -> None:
+    from app.workspace.canonical import canonical_json
+
+    payloads = [
+        {"owner": "Alice", "room": "101"},
+        {"lab": "LAB-B", "owner": 'O\'Neil \\ "x"', "z": None},
+        {"lab_id": "LAB-C", "note": '{"owner":"Mallory"}'},  # not flat: parsed in full
+        {"items": [1, 2], "owner": "Bob"},
+        {"a": "ends with a backslash \\", "owner": "Eve", "x": ',"lab":"LAB-X"'},
+        {"owner": 7, "lab": ""},
+        {},
+    ]
+    for number, payload in enumerate(payloads, start=1):
+        text = canonical_json(payload)
+        entry = SimpleNamespace(
+            id=number,
+            idempotency_key=f"k{number}",
+            record_type="chemical_inventory",
+            classification="OSHA_INVENTORY",
+            source_identity="s",
+            payload_json=text,
+            payload=json.loads(text),
+        )
+        expected = wire.canonical_bytes(wire.wire_record(entry, "LAB-A"))
+        assert wire._record_text(entry, "LAB-A").encode() == expected, payload
