@@ -110,7 +110,13 @@ def test_crash_sigkill_20_times_exactly_once_and_audit_intact(tmp_path: Path, la
     env = child_env(portal, labsync_home, LABSYNC_BATCH_SIZE="25")
     kinds = {"before_send": 0, "in_flight": 0, "committed_not_acked": 0, "idle": 0}
     try:
+
+        def sends_so_far() -> int:
+            with Workspace.open() as ws:
+                return sum(len(list(ws.audit.entries(action=a))) for a in ("send", "retry"))
+
         for _ in range(20):
+            sent_before = sends_so_far()
             child = subprocess.Popen(
                 labsync_cmd("sync", "--once", "--quiet"),
                 env=env,
@@ -127,14 +133,17 @@ def test_crash_sigkill_20_times_exactly_once_and_audit_intact(tmp_path: Path, la
             # a kill can leave several sends open (the pipeline keeps one on the wire while the previous one's
             # outcome is being stored): count each kind of open send it interrupted
             answered = [portal_has_response(portal, a.request_key) for a in open_sends]
-            if any(answered):
-                kinds["committed_not_acked"] += 1
-            if not all(answered):
-                kinds["in_flight"] += 1
-            if not open_sends and counts.get("PENDING"):
+            if sends_so_far() == sent_before and counts.get("PENDING"):
+                # killed before it sent (or resent) anything: every send and retry is audited before its
+                # first byte, so no new send/retry entry means nothing went out
                 kinds["before_send"] += 1
-            elif not open_sends:
-                kinds["idle"] += 1
+            else:
+                if any(answered):
+                    kinds["committed_not_acked"] += 1
+                if not all(answered):
+                    kinds["in_flight"] += 1
+                if not open_sends:
+                    kinds["idle"] += 1
             acked = counts.get("ACKED", 0)
             # the portal may hold more than the workspace acknowledged (committed, ack lost), never less
             assert stored >= acked
