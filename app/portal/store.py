@@ -31,7 +31,7 @@ from typing import Any
 
 from app.portal.contract import ALL_LABS, ALL_SCOPES
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: idempotency.body_sha256 (replays recognised without parsing the body)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -117,6 +117,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
     content_type TEXT NOT NULL,
     body BLOB NOT NULL,
     created_at TEXT NOT NULL,
+    body_sha256 TEXT,
     PRIMARY KEY (client_id, request_key)
 );
 CREATE TABLE IF NOT EXISTS awards (
@@ -232,6 +233,7 @@ class StoredResponse:
     status: int
     content_type: str
     body: bytes
+    body_sha256: str | None = None  # SHA-256 of the request body exactly as first received
 
 
 @dataclass
@@ -278,6 +280,11 @@ class PortalStore:
         elif int(row["value"]) > SCHEMA_VERSION:
             raise RuntimeError(
                 f"{path}: portal schema {row['value']} is newer than this program ({SCHEMA_VERSION})"
+            )
+        elif int(row["value"]) < 2:
+            self._conn.execute("ALTER TABLE idempotency ADD COLUMN body_sha256 TEXT")
+            self._conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
             )
 
     def close(self) -> None:
@@ -405,21 +412,28 @@ class PortalStore:
 
     def stored_response(self, client_id: str, request_key: str) -> StoredResponse | None:
         rows = self.query(
-            "SELECT fingerprint, status, content_type, body FROM idempotency"
+            "SELECT fingerprint, status, content_type, body, body_sha256 FROM idempotency"
             " WHERE client_id = ? AND request_key = ?",
             (client_id, request_key),
         )
         if not rows:
             return None
         r = rows[0]
-        return StoredResponse(r["fingerprint"], int(r["status"]), r["content_type"], bytes(r["body"]))
+        return StoredResponse(
+            r["fingerprint"], int(r["status"]), r["content_type"], bytes(r["body"]), r["body_sha256"]
+        )
 
     def store_response(
-        self, conn: sqlite3.Connection, client_id: str, request_key: str, response: StoredResponse
+        self,
+        conn: sqlite3.Connection,
+        client_id: str,
+        request_key: str,
+        response: StoredResponse,
+        body_sha256: str | None = None,
     ) -> None:
         conn.execute(
             "INSERT INTO idempotency (client_id, request_key, fingerprint, status, content_type, body,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " created_at, body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 client_id,
                 request_key,
@@ -428,6 +442,7 @@ class PortalStore:
                 response.content_type,
                 response.body,
                 utc_now_iso(),
+                body_sha256,
             ),
         )
 

@@ -202,3 +202,50 @@ def test_same_key_in_flight_is_409_then_replayed(pki: Pki, tmp_path: Path) -> No
         assert after.headers["idempotent-replayed"] == "true"
         assert after.content == first[0].content
         assert portal_stats(portal.db_path)["records"] == 3
+
+
+def test_replay_of_reformatted_body_is_recognised_by_its_canonical_fingerprint(
+    http: httpx.Client, portal: RunningPortal
+) -> None:
+    """Identical bytes replay via the stored body hash; the same JSON laid out otherwise still replays."""
+    import json
+
+    token = client_token(http, portal)
+    records = [record(n=i) for i in range(2)]
+    key = batch_key()
+    headers = {**bearer(token), "Idempotency-Key": key, "Content-Type": "application/json"}
+    compact = json.dumps({"records": records}, separators=(",", ":")).encode()
+    spaced = json.dumps({"records": records}, indent=2, sort_keys=True).encode()
+    first = http.post("/v1/records:batch", content=compact, headers=headers)
+    assert first.status_code == 200, first.text
+    same_bytes = http.post("/v1/records:batch", content=compact, headers=headers)
+    reformatted = http.post("/v1/records:batch", content=spaced, headers=headers)
+    changed = http.post(
+        "/v1/records:batch", content=json.dumps({"records": records[:1]}).encode(), headers=headers
+    )
+    assert same_bytes.headers["idempotent-replayed"] == "true"
+    assert same_bytes.content == first.content
+    assert reformatted.headers["idempotent-replayed"] == "true"
+    assert reformatted.content == first.content
+    assert changed.status_code == 422
+
+
+def test_portal_store_migrates_a_version_1_database(tmp_path: Path) -> None:
+    import sqlite3
+
+    from app.portal.store import SCHEMA_VERSION, PortalStore
+
+    db = tmp_path / "v1.db"
+    PortalStore(db).close()
+    conn = sqlite3.connect(db)  # make it look like a version 1 file: no body_sha256 column
+    conn.execute("ALTER TABLE idempotency DROP COLUMN body_sha256")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    PortalStore(db).close()
+    conn = sqlite3.connect(db)
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(idempotency)")]
+    version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+    conn.close()
+    assert "body_sha256" in columns
+    assert int(version) == SCHEMA_VERSION == 2
