@@ -1,7 +1,7 @@
 """The one module that decides where LabSync's files live.
 
-Everything is under platformdirs' per-user directories, unless ``LABSYNC_HOME`` (or ``--home DIR``, which sets it)
-points all of LabSync's files at one directory, for tests and for several profiles.
+Everything is under platformdirs' per-user directories, unless ``LABSYNC_HOME`` (or ``--home DIR``, which
+sets it) points all of LabSync's files at one directory, for tests and for several profiles.
 """
 
 from __future__ import annotations

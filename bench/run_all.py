@@ -37,14 +37,18 @@ QUICK: dict[str, list[str]] = {
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes: check that every benchmark runs")
     parser.add_argument("--only", nargs="*", help="run only these scripts (e.g. bench_sync.py)")
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
     OUT.mkdir(exist_ok=True)
-    sections: list[str] = [f"# LabSync benchmarks ({'quick' if args.quick else 'full'})\n",
-                           f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs\n"]
+    sections: list[str] = [
+        f"# LabSync benchmarks ({'quick' if args.quick else 'full'})\n",
+        f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs\n",
+    ]
     failed: list[str] = []
     for script, options in plan.items():
         if args.only and script not in args.only:
@@ -52,8 +56,13 @@ def main() -> int:
         print(f"\n=== {script} {' '.join(options)}", flush=True)
         started = time.monotonic()
         env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-        proc = subprocess.run([sys.executable, str(BENCH / script), *options], env=env,
-                              capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            [sys.executable, str(BENCH / script), *options],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         print(proc.stdout, end="")
         if proc.returncode != 0:
             failed.append(script)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,15 @@ if os.environ.get("LABSYNC_CORPORA"):
 
 
 @pytest.fixture(autouse=True)
-def labsync_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An isolated LABSYNC_HOME with a test passphrase, so no test touches the user's real files or keyring."""
+def labsync_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An isolated LABSYNC_HOME and a test passphrase: no test touches the user's real files or keyring."""
     home = tmp_path_factory.mktemp("labsync-home")
     monkeypatch.setenv("LABSYNC_HOME", str(home))
     monkeypatch.setenv("LABSYNC_PASSPHRASE", "test passphrase, not a secret")
     monkeypatch.setenv("LABSYNC_SITE_CONFIG_DIR", str(home / "site"))
     for name in ("LABSYNC_PORTAL_URL", "LABSYNC_CLIENT_ID", "LABSYNC_CLIENT_SECRET", "LABSYNC_CA_BUNDLE"):
         monkeypatch.delenv(name, raising=False)
-    yield home
+    return home
 
 
 @pytest.fixture

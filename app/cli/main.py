@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="labsync",
-        description="Validate, fix and sync lab compliance spreadsheets. Without a command, starts the desktop app.",
+        description="Validate, fix and sync lab compliance spreadsheets. Without a command, starts the app.",
     )
     parser.add_argument("--version", action="version", version=f"labsync {__version__}")
     add_global_options(parser)
@@ -41,11 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_global_options(parser: argparse.ArgumentParser, *, suppress_default: bool = False) -> None:
-    """Options accepted before or after the command name (``labsync --home D validate`` == ``validate --home D``)."""
+    """Options taken before or after the command: ``labsync --home D validate`` == ``validate --home D``."""
     default = argparse.SUPPRESS if suppress_default else None
     parser.add_argument("--home", metavar="DIR", default=default, help="keep all LabSync files under DIR")
     parser.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS if suppress_default else False,
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress_default else False,
         help="verbose logging",
     )
 
@@ -92,8 +94,10 @@ def _report_crash(exc: BaseException) -> int:
         from app.config.crash import write_crash_report
 
         report = write_crash_report(exc)
-        print(f"labsync: internal error: {type(exc).__name__}. A crash report was written to {report}",
-              file=sys.stderr)
+        print(
+            f"labsync: internal error: {type(exc).__name__}. A crash report was written to {report}",
+            file=sys.stderr,
+        )
     except Exception:
         log.exception("crash while reporting a crash")
         print(f"labsync: internal error: {type(exc).__name__}", file=sys.stderr)

@@ -314,7 +314,18 @@ class Portal:
 
     async def whoami(self, request: Request) -> Response:
         principal = await self._any_scope(request)
-        return json_response(principal.to_json())
+        body = principal.to_json()
+        body["default_lab"] = await self.db(self._default_lab, principal)
+        return json_response(body)
+
+    def _default_lab(self, principal: Principal) -> str | None:
+        """The lab a record naming none is filed under: the identity's first lab; for an every-lab identity
+        (the demo automation client) the institution's first lab, so a rehearsal needs no extra setting."""
+        named = [lab for lab in principal.labs if lab != c.ALL_LABS]
+        if named:
+            return named[0]
+        rows = self.store.query("SELECT lab_id FROM labs ORDER BY lab_id LIMIT 1")
+        return str(rows[0]["lab_id"]) if rows else None
 
     async def _any_scope(self, request: Request) -> Principal:
         try:

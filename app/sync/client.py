@@ -248,6 +248,8 @@ class SyncClient:
             self._pipeline(self._batches(report, self.lab()), report, advance, stop)
         except _GiveUp as exc:
             report.reason = str(exc)
+        except PortalUnavailable as exc:  # the lab could not be asked for: nothing was claimed
+            report.reason = str(exc)
         report.circuit_open = self.breaker.state is not BreakerState.CLOSED
         report.remaining = self.queued()
         if report.remaining and report.reason is None:
@@ -554,20 +556,27 @@ class SyncClient:
         return {by_row[stored.id]: stored.row_no for stored in self.workspace.rows_by_id(list(by_row))}
 
     def lab(self) -> str | None:
-        """The lab sent with records whose payload names none: the configured lab, else the identity's only
-        lab (``GET /v1/whoami``), else None (the portal then rejects them with a clear code)."""
+        """The lab sent with records whose payload names none: the configured ``lab``, else the
+        identity's only lab, else the portal's ``default_lab`` for it (``GET /v1/whoami``), else None (the
+        portal then refuses such records with a clear code). Raises PortalUnavailable when the portal cannot
+        be asked now: the caller then claims nothing, nothing goes out under an unasked lab."""
         if self._lab is None:
             if self.settings.lab:
                 self._lab = self.settings.lab
             else:
                 try:
                     data = _json_or_none(self.get_json(wire.WHOAMI_PATH))
-                except PortalUnavailable:
-                    return None  # not cached: asked again next time
                 except ProtocolError:
                     data = None
-                labs = [lab for lab in (data or {}).get("labs", []) if isinstance(lab, str) and lab != "*"]
-                self._lab = labs[0] if len(labs) == 1 else ""
+                identity = data if isinstance(data, dict) else {}
+                labs = [lab for lab in identity.get("labs", []) if isinstance(lab, str) and lab != "*"]
+                default = identity.get("default_lab")
+                if len(labs) == 1:
+                    self._lab = labs[0]
+                elif isinstance(default, str) and default:
+                    self._lab = default
+                else:
+                    self._lab = ""
         return self._lab or None
 
     def _reject_all(

@@ -134,10 +134,11 @@ def test_offline_portal_keeps_records_queued(
 def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     run = pytest.importorskip("app.portal.run")
     running = run.start_portal(tmp_path / "portal.db", "127.0.0.1", port=0)
+    # a client allowed to submit for LAB-A only, told to file records under LAB-B: the portal refuses them
     monkeypatch.setenv("LABSYNC_PORTAL_URL", running.url)
-    monkeypatch.setenv("LABSYNC_CLIENT_ID", running.client_id)
-    monkeypatch.setenv("LABSYNC_CLIENT_SECRET", running.client_secret)
-    monkeypatch.delenv("LABSYNC_LAB", raising=False)
+    monkeypatch.setenv("LABSYNC_CLIENT_ID", "lab-a-client")
+    monkeypatch.setenv("LABSYNC_CLIENT_SECRET", running.secret_of("lab-a-client"))
+    monkeypatch.setenv("LABSYNC_LAB", "LAB-B")
     yield running
     running.stop()
 
@@ -145,7 +146,7 @@ def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 def test_portal_rejections_notify_and_return_to_quarantine(
     qtbot: Any, portal: Any, window: Any, chemical_csv: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # without a lab the demo client's records are refused by the portal: a real rejection
+    # records for a lab outside the client's scope are refused by the portal: a real rejection
     window.sync.reload_settings()
     open_and_wait(qtbot, window, chemical_csv)
     monkeypatch.setattr(window, "ask_submit", lambda valid, invalid: SubmitChoice.NOW)
@@ -156,7 +157,7 @@ def test_portal_rejections_notify_and_return_to_quarantine(
     reasons = " ".join(
         window.quarantine.model.index(r, 3).data() or "" for r in range(window.quarantine.model.rowCount())
     )
-    assert "lab" in reasons
+    assert "not allowed to submit for LAB-B" in reasons
     assert "rejected" in window.pending_label.text()
 
 
@@ -195,7 +196,7 @@ def test_rejected_rows_show_the_portals_codes_in_the_grid(
     window.tabs.setCurrentIndex(0)
     row0 = window.model.row_level_violations(0)  # row 2 was valid locally, the portal refused it
     assert row0
-    assert row0[0].code.startswith(("PAYLOAD", "PORTAL"))
+    assert row0[0].code == "LAB_SCOPE_DENIED"
     from PySide6.QtCore import Qt
 
     assert "lab" in str(window.model.headerData(0, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole))
