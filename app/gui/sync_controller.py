@@ -216,36 +216,19 @@ class SyncController(QObject):
         def job(_ctx: JobContext) -> str | None:
             import webbrowser
 
-            from app.sync.auth import (
-                BearerAuth,
-                TokenManager,
-                client_secret_from_keyring,
-                default_token_store,
-                discover_endpoints,
-                login_browser,
-            )
-            from app.sync.client import build_http_client
+            from app.sync.auth import BearerAuth, login_browser
+            from app.sync.client import token_manager_for
 
             settings = self._sync_settings()
-            http, portal = build_http_client(settings)
+            http, tokens, has_secret = token_manager_for(settings)
             try:
-                client_id = settings.require_client_id()
-                secret = settings.client_secret or client_secret_from_keyring(portal, client_id)
-                tokens = TokenManager(
-                    http,
-                    lambda: discover_endpoints(http, portal),
-                    client_id=client_id,
-                    client_secret=secret,
-                    store=default_token_store(portal, client_id),
-                    scope=settings.scope,
-                )
-                if secret:
+                if has_secret:
                     tokens.client_credentials()
                 else:
                     login_browser(tokens, open_browser=webbrowser.open)
                 response = http.get("/v1/whoami", auth=BearerAuth(tokens))
                 who = response.json().get("subject") if response.status_code == 200 else None
-                return str(who or client_id)
+                return str(who or tokens.client_id)
             finally:
                 http.close()
 

@@ -165,6 +165,26 @@ def build_http_client(
     return http, portal
 
 
+def token_manager_for(settings: SyncSettings) -> tuple[httpx.Client, TokenManager, bool]:
+    """The HTTP client and token manager of an interactive sign-in (CLI ``login``, the app's Sign in).
+
+    The client secret comes from the settings (``LABSYNC_CLIENT_SECRET``) or the OS keyring; the flag says
+    whether one is known (client credentials) or a person must sign in (browser or device flow). The caller
+    closes the HTTP client."""
+    client_id = settings.require_client_id()
+    http, portal = build_http_client(settings)
+    secret = settings.client_secret or client_secret_from_keyring(portal, client_id)
+    tokens = TokenManager(
+        http,
+        lambda: discover_endpoints(http, portal),
+        client_id=client_id,
+        client_secret=secret,
+        store=default_token_store(portal, client_id),
+        scope=settings.scope,
+    )
+    return http, tokens, bool(secret)
+
+
 class SyncClient:
     def __init__(
         self,

@@ -207,26 +207,10 @@ def run_reconcile(args: argparse.Namespace) -> int:
 
 
 def _token_manager(settings: Any) -> tuple[Any, Any]:
-    from app.sync.auth import (
-        BearerAuth,
-        TokenManager,
-        client_secret_from_keyring,
-        default_token_store,
-        discover_endpoints,
-    )
-    from app.sync.client import build_http_client
+    from app.sync.auth import BearerAuth
+    from app.sync.client import token_manager_for
 
-    http, portal = build_http_client(settings)
-    client_id = settings.require_client_id()
-    secret = settings.client_secret or client_secret_from_keyring(portal, client_id)
-    tokens = TokenManager(
-        http,
-        lambda: discover_endpoints(http, portal),
-        client_id=client_id,
-        client_secret=secret,
-        store=default_token_store(portal, client_id),
-        scope=settings.scope,
-    )
+    _http, tokens, _has_secret = token_manager_for(settings)
     return tokens, BearerAuth(tokens)
 
 
