@@ -76,17 +76,6 @@ OPENABLE = "*.xlsx *.xlsm *.csv *.tsv *.txt"
 ASYNC_IDS_ABOVE = 100_000  # batches larger than this read their row ids off the GUI thread
 
 
-def _attestation_fields() -> set[str]:
-    """Canonical fields of the ``attestation`` record type in the data dictionary."""
-    try:
-        from app.validation.dictionary import load_dictionary
-
-        return {f.name for f in load_dictionary().record_type("attestation").fields}
-    except Exception:  # the dictionary is the validation package's; the base columns always import
-        log.debug("attestation fields unknown", exc_info=True)
-        return set()
-
-
 def _finds_rows_by_code(reader: Any) -> bool:
     """Whether the workspace answers ``row_ids(batch_id, code=...)`` (the rows having a violation code)."""
     import inspect
@@ -1351,25 +1340,17 @@ class MainWindow(QMainWindow):
     def save_attestation(self, record: dict[str, str]) -> None:
         """Store a signed attestation as a one-record ``attestation`` batch: validated, audited, submittable.
 
-        The statement's text and version, the signer and the signing time are fields of the record when the
-        data dictionary has them (``statement_text``, ``statement_version``, ``signed_by``, ``signed_at``);
-        with an older dictionary they are kept in the batch label instead.
+        The statement's text and version, the signer and the signing time are fields of the record
+        (``statement_text``, ``statement_version``, ``signed_by``, ``signed_at``).
         """
-        from app.gui.reports import attestation_columns, write_attestation_csv
+        from app.gui.reports import ATTESTATION_COLUMNS, write_attestation_csv
         from app.paths import current_paths, ensure_private_dir
 
-        columns = attestation_columns(_attestation_fields())
-        as_fields = {name for name, _title in columns}
+        columns = ATTESTATION_COLUMNS
         folder = ensure_private_dir(current_paths().data_dir / "attestations")
         path = write_attestation_csv(folder, record, columns)
         mapping = {title: name for name, title in columns}
-        if {"statement_text", "statement_version", "signed_by", "signed_at"} <= as_fields:
-            label = f"{record['attestation_type']} signed by {record['signed_by']}"
-        else:
-            label = (
-                f"attestation v{record['statement_version']} signed {record['signed_at']} "
-                f"by {record['signed_by']}"
-            )
+        label = f"{record['attestation_type']} signed by {record['signed_by']}"
 
         def job(ws: Any, _ctx: Any) -> Any:
             return ws.import_file(path, record_type="attestation", mapping=mapping, label=label)

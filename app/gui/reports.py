@@ -106,23 +106,12 @@ ATTESTATION_COLUMNS = (
     ("period_end", "Period End"),
     ("attested", "Attested"),
     ("signature_date", "Signature Date"),
-)
-
-
-# the signature's evidence: data fields of the attestation record type (when the data dictionary has them)
-ATTESTATION_SIGNATURE_COLUMNS = (
+    # the signature's evidence, kept as data of the record
     ("statement_text", "Statement Text"),
     ("statement_version", "Statement Version"),
     ("signed_by", "Signed By"),
     ("signed_at", "Signed At"),
 )
-
-
-def attestation_columns(known_fields: Iterable[str]) -> list[tuple[str, str]]:
-    """(field, column title) written for a signed attestation: the base columns, plus the signature's
-    columns the data dictionary knows."""
-    known = set(known_fields)
-    return [*ATTESTATION_COLUMNS, *((n, t) for n, t in ATTESTATION_SIGNATURE_COLUMNS if n in known)]
 
 
 def write_attestation_csv(

@@ -231,7 +231,6 @@ def test_passphrase_is_asked_in_a_dialog_not_on_a_terminal(
 
 def test_attestation_records_statement_signer_and_time_as_data(qtbot: Any, window: Any) -> None:
     from app.gui.dialogs import AttestationDialog, Signer, os_signer
-    from app.gui.main_window import _attestation_fields
 
     offline = os_signer()
     dialog = AttestationDialog(offline, "pi@example.edu", window)
@@ -249,22 +248,17 @@ def test_attestation_records_statement_signer_and_time_as_data(qtbot: Any, windo
         window.save_attestation(record)
     summary = blocker.args[0]
     stored = window.service.reader.rows_by_id(window.service.reader.row_ids(summary.id))[0]
-    fields = _attestation_fields()
-    if {"statement_text", "statement_version", "signed_by", "signed_at"} <= fields:
-        from app.gui.rows import row_raw_of
+    from app.gui.rows import row_raw_of
 
-        raw = row_raw_of(stored)
-        assert raw["statement_text"] == record["statement_text"]
-        assert raw["statement_version"] == record["statement_version"]
-        assert raw["signed_by"] == "portal:pi-nguyen"
-        assert raw["signed_at"]
-        assert record["statement_text"] not in summary.label
-        signature = {"statement_text", "statement_version", "signed_by", "signed_at"}
-        assert not [v for v in stored.violations if v.field in signature], stored.violations
-        assert summary.invalid_count == 0, stored.violations
-    else:  # an older data dictionary: the evidence travels in the batch label
-        assert record["statement_version"] in summary.label
-        assert "portal:pi-nguyen" in summary.label
+    raw = row_raw_of(stored)
+    assert raw["statement_text"] == record["statement_text"]
+    assert raw["statement_version"] == record["statement_version"]
+    assert raw["signed_by"] == "portal:pi-nguyen"
+    assert raw["signed_at"]
+    assert record["statement_text"] not in summary.label
+    signature = {"statement_text", "statement_version", "signed_by", "signed_at"}
+    assert not [v for v in stored.violations if v.field in signature], stored.violations
+    assert summary.invalid_count == 0, stored.violations
 
 
 def test_attest_offline_signs_as_the_computer_user(qtbot: Any, window: Any) -> None:
