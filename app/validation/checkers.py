@@ -21,7 +21,7 @@ from app.validation.dictionary import FieldSpec, RecordType
 from app.validation.normalize import clean_code, clean_code_keep_case, clean_text, enum_key
 from app.validation.policy import Policy
 from app.validation.rules import make_violation
-from app.validation.violations import Severity, Violation
+from app.validation.violations import Violation
 
 Issues = tuple[Violation, ...] | None
 Checked3 = tuple[Any, Issues, bool]
@@ -639,7 +639,3 @@ def is_blank_value(values: Mapping[str, Any], texts: Mapping[str, str], name: st
     if name not in texts:
         return True
     return name in values and values[name] is None
-
-
-def severity_is_error(issues: Issues) -> bool:
-    return bool(issues) and any(v.severity is Severity.ERROR for v in issues or ())
