@@ -10,7 +10,6 @@ version is newer.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -60,41 +59,16 @@ class PullReport:
         }
 
 
-# --- storage: the workspace's reference store, with a file fallback until it has one -----------------------
-
-_GETTERS = ("reference_data", "get_reference", "reference")
-_SETTERS = ("store_reference", "set_reference_data", "put_reference", "save_reference")
-
-
-def _fallback_dir() -> Path:
-    return current_paths().data_dir / "reference"
+# --- storage: the workspace's reference store ---------------------------------------------------------------
 
 
 def load_cached(workspace: Any, kind: str) -> dict[str, Any] | None:
-    for name in _GETTERS:
-        getter = getattr(workspace, name, None)
-        if callable(getter):
-            value = getter(kind)
-            if isinstance(value, str):
-                value = json.loads(value)
-            return value if isinstance(value, dict) else None
-    path = _fallback_dir() / f"{kind}.json"
-    if path.is_file():
-        data = json.loads(path.read_text("utf-8"))
-        return data if isinstance(data, dict) else None
-    return None
+    value: dict[str, Any] | None = workspace.reference_data(kind)
+    return value
 
 
 def store_cached(workspace: Any, kind: str, data: dict[str, Any]) -> None:
-    for name in _SETTERS:
-        setter = getattr(workspace, name, None)
-        if callable(setter):
-            setter(kind, data)
-            return
-    directory = ensure_private_dir(_fallback_dir())
-    tmp = directory / f".{kind}.json.tmp"
-    tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-    tmp.replace(directory / f"{kind}.json")
+    workspace.store_reference(kind, data)
 
 
 # --- pulling ------------------------------------------------------------------------------------------------
