@@ -81,19 +81,19 @@ def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _find_member(zf: zipfile.ZipFile, wanted: str) -> str | None:
-    names = {n.lower(): n for n in zf.namelist()}
-    return names.get(wanted.lower())
-
-
 def read_parts(zf: zipfile.ZipFile) -> WorkbookParts:
     """Read the workbook structure; raises ValueError when there is no workbook part."""
+    members = {n.lower(): n for n in zf.namelist()}  # member names match case-insensitively
+
+    def find(wanted: str) -> str | None:
+        return members.get(wanted.lower())
+
     workbook = next((t for k, t in _rels(zf, "").values() if k == _OFFICE_DOC), None)
-    if workbook is None or _find_member(zf, workbook) is None:
-        workbook = _find_member(zf, "xl/workbook.xml")
+    if workbook is None or find(workbook) is None:
+        workbook = find("xl/workbook.xml")
     if workbook is None:
         raise ValueError("no workbook part (not an Excel workbook)")
-    workbook = _find_member(zf, workbook) or workbook
+    workbook = find(workbook) or workbook
     root = _parse(zf, workbook)
     if root is None:
         raise ValueError("no workbook part (not an Excel workbook)")
@@ -111,16 +111,16 @@ def read_parts(zf: zipfile.ZipFile) -> WorkbookParts:
             index += 1
             rid = _attr(el, "id")
             kind, member = rels.get(rid or "", ("worksheet", ""))
-            found = _find_member(zf, member) if member else None
+            found = find(member) if member else None
             if found is None and not rels:
-                found = _find_member(zf, posixpath.join(folder, f"worksheets/sheet{index}.xml"))
+                found = find(posixpath.join(folder, f"worksheets/sheet{index}.xml"))
             sheets.append(SheetPart(el.get("name", f"Sheet{index}"), el.get("state", "visible"), found, kind))
     shared = next((t for k, t in rels.values() if k == "sharedStrings"), None)
     if shared is None and not rels:
         shared = posixpath.join(folder, "sharedStrings.xml")
-    shared = _find_member(zf, shared) if shared else None
+    shared = find(shared) if shared else None
     styles = next((t for k, t in rels.values() if k == "styles"), None)
     if styles is None and not rels:
         styles = posixpath.join(folder, "styles.xml")
-    styles = _find_member(zf, styles) if styles else None
+    styles = find(styles) if styles else None
     return WorkbookParts(workbook, sheets, shared, date1904, styles)
