@@ -115,12 +115,14 @@ def read_parts(zf: zipfile.ZipFile) -> WorkbookParts:
             if found is None and not rels:
                 found = find(posixpath.join(folder, f"worksheets/sheet{index}.xml"))
             sheets.append(SheetPart(el.get("name", f"Sheet{index}"), el.get("state", "visible"), found, kind))
-    shared = next((t for k, t in rels.values() if k == "sharedStrings"), None)
-    if shared is None and not rels:
-        shared = posixpath.join(folder, "sharedStrings.xml")
-    shared = find(shared) if shared else None
-    styles = next((t for k, t in rels.values() if k == "styles"), None)
-    if styles is None and not rels:
-        styles = posixpath.join(folder, "styles.xml")
-    styles = find(styles) if styles else None
+
+    def related(kind: str, conventional: str) -> str | None:
+        """The workbook's part of relationship ``kind`` (its conventional path when there are no rels)."""
+        target = next((t for k, t in rels.values() if k == kind), None)
+        if target is None and not rels:
+            target = posixpath.join(folder, conventional)
+        return find(target) if target else None
+
+    shared = related("sharedStrings", "sharedStrings.xml")
+    styles = related("styles", "styles.xml")
     return WorkbookParts(workbook, sheets, shared, date1904, styles)
