@@ -33,7 +33,7 @@ from app.ingest.xlsx_scan import (
     scan_sheet,
     scan_text_runs,
 )
-from app.ingest.xlsx_stream import CellDecoder, shared_strings, stream_rows
+from app.ingest.xlsx_stream import CellDecoder, duration_text, shared_strings, stream_rows
 from app.ingest.xlsx_styles import style_kinds
 
 _MAX_EXACT = 2**53
@@ -347,15 +347,8 @@ def _convert(v: object) -> CellValue:
     if t is dt.time:
         return v.isoformat()  # type: ignore[attr-defined,no-any-return]
     if t is dt.timedelta:
-        return _duration(v)  # type: ignore[arg-type]
+        return duration_text(round(v.total_seconds()))  # type: ignore[attr-defined]
     return v  # type: ignore[return-value]
-
-
-def _duration(d: dt.timedelta) -> str:
-    seconds = round(d.total_seconds())
-    sign = "-" if seconds < 0 else ""
-    h, rest = divmod(abs(seconds), 3600)
-    return f"{sign}{h}:{rest // 60:02d}:{rest % 60:02d}"
 
 
 def _apply_errors(row: SourceRow, errors: dict[tuple[int, int], str]) -> None:

@@ -138,8 +138,8 @@ def _time_text(serial: float) -> str:
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def _duration_text(serial: float) -> str:
-    seconds = round(serial * 86400)
+def duration_text(seconds: int) -> str:
+    """A duration in whole seconds as Excel's ``[h]:mm:ss`` text (both readers give durations this way)."""
     sign = "-" if seconds < 0 else ""
     h, rest = divmod(abs(seconds), 3600)
     return f"{sign}{h}:{rest // 60:02d}:{rest % 60:02d}"
@@ -204,7 +204,7 @@ class CellDecoder:
                 return int(number)
             return number
         if kind == "duration":
-            return _duration_text(number)
+            return duration_text(round(number * 86400))
         if kind == "time" and 0 <= number < 1:
             return _time_text(number)
         try:
