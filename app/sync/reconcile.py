@@ -87,7 +87,7 @@ def reconcile(client: SyncClient, *, page_size: int = 1000) -> ReconcileReport:
         if entry is None:
             report.portal_only += 1
             continue
-        local_hash = wire.payload_hash(dict(entry.payload))
+        local_hash = wire.entry_payload_hash(entry)
         state = _state(entry)
         if state != "ACKED":
             kind: MismatchKind = "not_acked_locally"
@@ -107,7 +107,7 @@ def reconcile(client: SyncClient, *, page_size: int = 1000) -> ReconcileReport:
                     key,
                     int(entry.id),
                     "ACKED",
-                    wire.payload_hash(dict(entry.payload)),
+                    wire.entry_payload_hash(entry),
                     None,
                     None,
                 )

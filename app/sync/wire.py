@@ -35,13 +35,30 @@ PROBLEM_KEY_REUSED = "idempotency-key-reused"
 RecordStatus = Literal["accepted", "duplicate", "rejected", "missing"]
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def canonical_bytes(value: Any) -> bytes:
     """Canonical JSON as the contract defines it (sorted keys, compact, UTF-8)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    return _dumps(value).encode()
 
 
 def payload_hash(payload: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes(payload)).hexdigest()
+
+
+def _payload_text(entry: Any) -> str:
+    """The canonical JSON text of the entry's payload. The workspace keeps it (sorted keys, compact, plain
+    JSON types): exactly what _dumps gives for its parsed form, so it is used as is instead of parsing and
+    serializing again."""
+    stored = getattr(entry, "payload_json", None)
+    return stored if isinstance(stored, str) and stored else _dumps(dict(_attr(entry, "payload", {})))
+
+
+def entry_payload_hash(entry: Any) -> str:
+    """``payload_hash(entry.payload)``, from the stored payload text when the entry keeps it."""
+    return hashlib.sha256(_payload_text(entry).encode()).hexdigest()
 
 
 def structured_key(key: str) -> str:
@@ -118,22 +135,16 @@ def _wire_fields(
     return record
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
 def _record_text(entry: Any, default_lab: str | None) -> str:
     """``canonical_bytes(wire_record(entry))`` as text, serializing the payload once (it is also hashed).
 
     Canonical key order puts ``payload`` and ``payload_hash`` between the fields before "payload" and those
     after it, so the record is three serializations spliced: head, payload (+ its hash), tail."""
-    # the workspace keeps the canonical JSON text of the payload (sorted keys, compact, plain JSON types):
-    # exactly what _dumps gives for its parsed form, so it is used as is instead of serializing again
     stored = getattr(entry, "payload_json", None)
     peeked = _peek(stored) if isinstance(stored, str) and stored else None
     record = _wire_fields(entry, default_lab, peeked)
-    payload = record.pop("payload")
-    payload_text = stored if isinstance(stored, str) and stored else _dumps(payload)
+    del record["payload"]
+    payload_text = _payload_text(entry)
     digest = hashlib.sha256(payload_text.encode()).hexdigest()
     head = _members({k: v for k, v in record.items() if k < "payload"})
     tail = _members({k: v for k, v in record.items() if k > "payload_hash"})
