@@ -349,9 +349,9 @@ def load_policy_layers(files: Sequence[Path], overrides: Mapping[str, Any] | Non
 def policy_layers(
     policy_file: Path | None = None,
     pulled_policy_path: Path | None = None,
-    extra_file: Path | None = None,
 ) -> list[Path]:
-    """The policy files to merge over the bundled pack, in order (see :func:`policy_for`)."""
+    """The policy files to merge over the bundled pack, in order, before the overrides (see
+    :func:`policy_for`, which puts a run's ``extra_file`` after the overrides)."""
     files: list[Path] = []
     if pulled_policy_path is not None and Path(pulled_policy_path).is_file():
         bundled = load_policy_layers([])
@@ -363,8 +363,6 @@ def policy_layers(
             files.append(Path(pulled_policy_path))
     if policy_file is not None:
         files.append(Path(policy_file))
-    if extra_file is not None:
-        files.append(Path(extra_file))
     return files
 
 
