@@ -877,11 +877,14 @@ def load_mapping(path: Path) -> dict[str, str]:
 
 
 class _Candidate:
-    __slots__ = ("columns", "header_index", "missing", "record", "score")
+    __slots__ = ("columns", "header_index", "headers", "missing", "record", "score")
 
-    def __init__(self, record: RecordType, header_index: int, columns: dict[int, str]) -> None:
+    def __init__(
+        self, record: RecordType, header_index: int, headers: list[str], columns: dict[int, str]
+    ) -> None:
         self.record = record
         self.header_index = header_index
+        self.headers = headers  # the header row's cells as text, stripped
         self.columns = columns
         mapped = set(columns.values())
         self.missing = [f for f in record.required if f not in mapped]
@@ -892,12 +895,13 @@ class _Candidate:
 
 
 def _map_with_override(
-    record: RecordType, headers: list[str], mapping: Mapping[str, str] | None
+    record: RecordType, headers: list[str], wanted: Mapping[str, str] | None
 ) -> dict[int, str] | None:
-    """Column index -> field; None when the user mapping names fields this record type does not have."""
-    if not mapping:
+    """Column index -> field; None when the user mapping names fields this record type does not have.
+
+    ``wanted`` is the user mapping keyed by the :func:`header_key` of each source header (see ``_setup``)."""
+    if not wanted:
         return record.map_headers(headers)
-    wanted = {header_key(k): v for k, v in mapping.items()}
     if any(v and v not in record.field_names for v in wanted.values()):
         return None
     fixed: dict[int, str] = {}
@@ -978,11 +982,13 @@ class ValidationRun:
                     f"mapping: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not {where}"
                 )
             types = fitting
+        # the user mapping's source headers normalized once, not for every row and record type tried
+        wanted = {header_key(k): v for k, v in mapping.items()} if mapping else None
         chosen: tuple[str, list[SourceRow], Iterator[SourceRow], _Candidate | None] | None = None
         for name in order:
             stream = iter(self._reader.rows(name))
             buffered = self._scan(stream)
-            best = self._best(buffered, types, mapping)
+            best = self._best(buffered, types, wanted)
             if chosen is None or (
                 best is not None and not best.missing and (chosen[3] is None or chosen[3].missing)
             ):
@@ -1003,12 +1009,12 @@ class ValidationRun:
                 f"no header row recognised in the first {HEADER_SCAN_ROWS} rows; pass --type and --mapping",
             )
         if record_type is None:
-            self._check_ambiguous(buffered, types, mapping, best)
+            self._check_ambiguous(types, wanted, best)
         self.sheet = name
         self.record_type = best.record.name
         self.record = best.record
         self.header_row = buffered[best.header_index].number
-        self.headers = [cell_text(v).strip() for v in buffered[best.header_index].values]
+        self.headers = best.headers
         self.columns = best.columns
         self.mapping = {self.headers[i] or f"column {i + 1}": f for i, f in best.columns.items()}
         for missing in best.missing:
@@ -1040,16 +1046,16 @@ class ValidationRun:
         return buffered
 
     def _best(
-        self, rows: list[SourceRow], types: list[RecordType], mapping: Mapping[str, str] | None
+        self, rows: list[SourceRow], types: list[RecordType], wanted: Mapping[str, str] | None
     ) -> _Candidate | None:
         best: _Candidate | None = None
         for index, row in enumerate(rows):
             headers = [cell_text(v).strip() for v in row.values]
             for record in types:
-                columns = _map_with_override(record, headers, mapping)
+                columns = _map_with_override(record, headers, wanted)
                 if not columns:
                     continue
-                cand = _Candidate(record, index, columns)
+                cand = _Candidate(record, index, headers, columns)
                 if cand.score < 2 and len(types) > 1:
                     continue
                 if best is None or cand.rank() > best.rank():
@@ -1057,20 +1063,16 @@ class ValidationRun:
         return best
 
     def _check_ambiguous(
-        self,
-        rows: list[SourceRow],
-        types: list[RecordType],
-        mapping: Mapping[str, str] | None,
-        best: _Candidate,
+        self, types: list[RecordType], wanted: Mapping[str, str] | None, best: _Candidate
     ) -> None:
-        headers = [cell_text(v).strip() for v in rows[best.header_index].values]
+        headers = best.headers
         rivals = []
         for record in types:
             if record is best.record:
                 continue
-            columns = _map_with_override(record, headers, mapping)
+            columns = _map_with_override(record, headers, wanted)
             if columns:
-                cand = _Candidate(record, best.header_index, columns)
+                cand = _Candidate(record, best.header_index, headers, columns)
                 if cand.rank()[:2] == best.rank()[:2]:
                     rivals.append(record.name)
         if rivals:
