@@ -189,6 +189,14 @@ def log_file() -> Path:
     return current_paths().log_dir / LOG_FILE_NAME
 
 
+def _remove_own_handlers(root: logging.Logger) -> None:
+    """Remove and close the handlers setup_logging installed on ``root``."""
+    for handler in list(root.handlers):
+        if getattr(handler, _OWN, False):
+            root.removeHandler(handler)
+            handler.close()
+
+
 def setup_logging(debug: bool = False, *, console: bool = True) -> Path | None:
     """Configure the root logger; safe to call again (replaces what it installed). Returns the log file.
 
@@ -196,10 +204,7 @@ def setup_logging(debug: bool = False, *, console: bool = True) -> Path | None:
     """
     global _recent
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, _OWN, False):
-            root.removeHandler(handler)
-            handler.close()
+    _remove_own_handlers(root)
     Sensitive.show = debug
     for var in SECRET_ENV_VARS:
         register_secret(os.environ.get(var))
@@ -266,11 +271,7 @@ def _startup_line(debug: bool) -> str:
 def teardown_logging() -> None:
     """Remove the handlers setup_logging installed (tests)."""
     global _recent
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, _OWN, False):
-            root.removeHandler(handler)
-            handler.close()
+    _remove_own_handlers(logging.getLogger())
     _recent = None
     Sensitive.show = False
     logging.captureWarnings(False)
