@@ -28,9 +28,6 @@ class Issued:
     cert: Path
     key: Path
 
-    def cert_pem(self) -> bytes:
-        return self.cert.read_bytes()
-
 
 @dataclass(frozen=True)
 class CertificateAuthority:

@@ -14,7 +14,6 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -193,8 +192,3 @@ def default_checker(policy_file: Path | None = None, reference: Any = None) -> R
 
 
 CheckerFactory = Callable[[], RecordChecker]
-
-
-def decimal_text(value: Decimal) -> str:
-    """Decimals travel as strings in payloads (exact)."""
-    return format(value, "f")

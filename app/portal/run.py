@@ -81,10 +81,6 @@ class RunningPortal:
     _thread: threading.Thread = field(repr=False)
 
     @property
-    def is_tls(self) -> bool:
-        return self.url.startswith("https://")
-
-    @property
     def alive(self) -> bool:
         return self._thread.is_alive()
 

@@ -267,8 +267,3 @@ def publish_policy_file(store: PortalStore, policy_file: Path | None) -> str | N
     version = policy_version_of(content)
     store.publish_policy(version, content)
     return version
-
-
-def user_password(store: PortalStore, username: str) -> str | None:
-    """The demo password of a seeded user (reference portal only)."""
-    return store.demo_secret(f"user:{username}")

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.portal.contract import ALL_LABS, ALL_SCOPES
+from app.portal.contract import ALL_LABS
 
 SCHEMA_VERSION = 2  # 2: idempotency.body_sha256 (replays recognised without parsing the body)
 
@@ -350,9 +350,6 @@ class PortalStore:
         rows = self.query("SELECT secret FROM demo_credentials WHERE subject = ?", (subject,))
         return str(rows[0]["secret"]) if rows else None
 
-    def demo_secrets(self) -> dict[str, str]:
-        return {r["subject"]: r["secret"] for r in self.query("SELECT subject, secret FROM demo_credentials")}
-
     # -- tokens ------------------------------------------------------------------------------------
 
     def insert_token(
@@ -518,37 +515,6 @@ class PortalStore:
             ],
         )
 
-    def insert_record(
-        self,
-        conn: sqlite3.Connection,
-        record: NewRecord,
-        principal: Principal,
-        request_key: str,
-        received_at: str,
-    ) -> int:
-        cur = conn.execute(
-            "INSERT INTO records (idempotency_key, record_type, classification, lab, owner, source_ref,"
-            " payload, payload_hash, review, received_at, client_id, submitted_by, request_key)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                record.idempotency_key,
-                record.record_type,
-                record.classification,
-                record.lab,
-                record.owner,
-                record.source_ref,
-                record.payload_json,
-                record.payload_hash,
-                json.dumps(record.review),
-                received_at,
-                principal.client_id,
-                principal.subject,
-                request_key,
-            ),
-        )
-        assert cur.lastrowid is not None
-        return int(cur.lastrowid)
-
     def list_records(
         self,
         principal: Principal,
@@ -617,10 +583,6 @@ class PortalStore:
                 (version, content, hashlib.sha256(content.encode("utf-8")).hexdigest(), utc_now_iso()),
             )
         return True
-
-
-def seeded_scopes() -> str:
-    return " ".join(ALL_SCOPES)
 
 
 def portal_stats(db_path: Path) -> dict[str, Any]:
