@@ -47,10 +47,6 @@ class CircuitBreaker:
             return BreakerState.HALF_OPEN
         return BreakerState.OPEN
 
-    @property
-    def consecutive_failures(self) -> int:
-        return self._failures
-
     def allow(self) -> bool:
         """May a request go out now? In HALF_OPEN only one probe is allowed until its outcome is recorded."""
         state = self.state

@@ -10,7 +10,7 @@ in a file (else the OS keyring, see ``app.sync.auth``).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +124,3 @@ def load_sync_settings(overrides: dict[str, Any] | None = None, *, app_settings:
     if settings.batch_size < 1:
         raise ConfigError("sync batch_size must be >= 1")
     return settings
-
-
-def with_overrides(settings: SyncSettings, **changes: Any) -> SyncSettings:
-    return replace(settings, **changes)

@@ -34,10 +34,6 @@ def database_errors() -> tuple[type[BaseException], ...]:
     return (sqlite3.DatabaseError, _sqlcipher().DatabaseError)
 
 
-def integrity_errors() -> tuple[type[BaseException], ...]:
-    return (sqlite3.IntegrityError, _sqlcipher().IntegrityError)
-
-
 @contextlib.contextmanager
 def private_umask() -> Iterator[None]:
     """Files created inside are 0600 (the WAL and shm files too: SQLite copies the database's mode)."""

@@ -563,10 +563,6 @@ class OutboxMixin(WorkspaceBase):
         entries.sort(key=lambda e: e.id)
         return SendAttempt(request_key, started, entries, int(attempts), lab)
 
-    def send_attempt(self, request_key: str) -> SendAttempt:
-        """The request ``request_key`` with all its members (any state)."""
-        return self._attempt(self._reader(), request_key)
-
     def open_sends(self) -> list[SendAttempt]:
         """Requests with members still SENDING (a crash mid-send): resend each with the SAME key and body
         (:meth:`resume_send` first, which audits the retry)."""
