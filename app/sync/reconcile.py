@@ -67,14 +67,8 @@ def _state(entry: Any) -> str:
 
 
 def reconcile(client: SyncClient, *, page_size: int = 1000) -> ReconcileReport:
-    outbox = getattr(client.workspace, "outbox", None)
-    if outbox is None:  # pragma: no cover - every workspace has it
-        raise TypeError("the workspace has no outbox() method")
-    local: dict[str, Any] = {}
-    for entry in outbox():
-        key = str(entry.idempotency_key)
-        # a superseded entry shares nothing with its successor's key; keep the latest state per key
-        local[key] = entry
+    # a superseded entry shares nothing with its successor's key; keep the latest state per key
+    local = {str(e.idempotency_key): e for e in client.workspace.outbox()}
     report = ReconcileReport(acked_local=sum(1 for e in local.values() if _state(e) == "ACKED"))
     seen: set[str] = set()
     for item in client.iter_pages(wire.RECORDS_PATH, limit=page_size):

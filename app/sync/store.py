@@ -57,6 +57,8 @@ class SyncStore(Protocol):
 
     def rows_by_id(self, ids: Sequence[int]) -> Sequence[StoredRow]: ...
 
+    def outbox(self) -> Sequence[OutboxEntry]: ...
+
 
 def portal_violation(data: Mapping[str, Any], row: int | None) -> Violation:
     """A portal violation (same vocabulary as the local rules) placed on the row the client sent."""
