@@ -38,7 +38,6 @@ from typing import Any
 import httpx
 
 from app import __version__
-from app.errors import ConfigError
 from app.sync import wire
 from app.sync.auth import (
     BearerAuth,
@@ -795,5 +794,3 @@ def check_configured(settings: SyncSettings) -> None:
     """Raise ``ConfigError`` (exit 2, one line) when the portal or the client id is missing."""
     settings.require_portal()
     settings.require_client_id()
-    if settings.batch_size > 500:
-        raise ConfigError("sync batch_size must be <= 500 (the portal's max_batch_records)")

@@ -16,6 +16,8 @@ from typing import Any
 
 from app.errors import ConfigError
 
+MAX_BATCH_RECORDS = 500  # the contract's maxItems per batch request
+
 ENV_PORTAL_URL = "LABSYNC_PORTAL_URL"
 ENV_CLIENT_ID = "LABSYNC_CLIENT_ID"
 ENV_CLIENT_SECRET = "LABSYNC_CLIENT_SECRET"  # noqa: S105 - the variable's name, not a secret
@@ -112,8 +114,6 @@ def load_sync_settings(overrides: dict[str, Any] | None = None, *, app_settings:
     for key in ("portal_url", "proxy", "min_tls_version"):
         if values.get(key) is not None:
             values[key] = str(values[key])
-    if values.get("batch_size", 0) > 500:
-        values["batch_size"] = 500  # the contract's maxItems per batch request
     unknown = set(values) - {f.name for f in fields(SyncSettings)}
     for key in unknown:
         values.pop(key)
@@ -121,6 +121,6 @@ def load_sync_settings(overrides: dict[str, Any] | None = None, *, app_settings:
         settings = SyncSettings(**values)
     except TypeError as exc:  # pragma: no cover - a wrongly typed override
         raise ConfigError(f"sync settings: {exc}") from None
-    if settings.batch_size < 1:
-        raise ConfigError("sync batch_size must be >= 1")
+    if not 1 <= settings.batch_size <= MAX_BATCH_RECORDS:
+        raise ConfigError(f"sync batch_size must be between 1 and {MAX_BATCH_RECORDS} (records per request)")
     return settings
